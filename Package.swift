@@ -1,0 +1,103 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "portmatrix",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "portmatrix", targets: ["portmatrix"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+    ],
+    targets: [
+        // The port matrix, the site configuration and the plan: pure data, no I/O beyond reading files.
+        .target(
+            name: "PortMatrixModel",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/profiles"), .copy("Resources/default-config.yaml")]
+        ),
+        // Probes, scheduling, listener compliance and the result store.
+        .target(
+            name: "PortMatrixEngine",
+            dependencies: [
+                "PortMatrixModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Renders engine snapshots: Nagios plugin output, JSON, tables. Shared by the CLI and NRPE.
+        .target(
+            name: "PortMatrixReport",
+            dependencies: ["PortMatrixEngine", "PortMatrixModel"]
+        ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // NRPE 2/3/4 wire protocol and the listener on TCP 5666.
+        .target(
+            name: "PortMatrixNRPE",
+            dependencies: [
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .systemLibrary(name: "CNetSNMP", path: "Sources/CNetSNMP"),
+        // What net-snmp exposes only as macros and variadic functions.
+        .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"], linkerSettings: [.linkedLibrary("netsnmpagent"), .linkedLibrary("netsnmp")]),
+        // PORTMATRIX-MIB served through AgentX or an embedded master agent.
+        .target(
+            name: "PortMatrixSNMP",
+            dependencies: [
+                "CNetSNMP", "CNetSNMPShim",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Only wires: configuration -> engine -> front ends.
+        .executableTarget(
+            name: "portmatrix",
+            dependencies: [
+                "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel"]),
+        .testTarget(name: "PortMatrixEngineTests", dependencies: [
+            "PortMatrixEngine", "PortMatrixModel", "PortMatrixReport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "PortMatrixNRPETests", dependencies: [
+            "PortMatrixNRPE",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        .testTarget(name: "PortMatrixSNMPTests", dependencies: ["PortMatrixSNMP"]),
+        .testTarget(name: "PortMatrixCLITests", dependencies: ["PortMatrixModel"]),
+    ]
+)

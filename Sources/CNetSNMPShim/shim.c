@@ -1,0 +1,2 @@
+#include "CNetSNMPShim.h"
+int pm_snmp_shim_version(void) { return 1; }
