@@ -1,0 +1,62 @@
+import Logging
+import NIOCore
+import PortMatrixModel
+
+/// One protocol prober. A new protocol is one new file with a type conforming to this and
+/// one line in `ProbeRegistry.standard`.
+///
+/// A probe never throws and never outlives `request.deadline`: every failure becomes a
+/// `ProbeOutcome` with a reason from the fixed vocabulary. Thresholds (latency, certificate
+/// days, NTP offset) are applied by the engine afterwards, not by probes.
+public protocol Probe: Sendable {
+    /// The name profiles use in `endpoints[].probe`, e.g. `smtp`.
+    var name: String { get }
+    func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome
+}
+
+/// Everything a probe needs to know about one concrete check.
+public struct ProbeRequest: Sendable {
+    public var host: String
+    public var port: Int
+    public var transport: Transport
+    /// Absolute deadline for the whole exchange, including resolution and proxy set-up.
+    public var deadline: NIODeadline
+    /// Local address to bind before connecting (IP alias set-ups send from the physical IP).
+    public var sourceAddress: String?
+    /// When set, TCP probes tunnel through this HTTP CONNECT proxy.
+    public var proxy: ProxyEndpoint?
+    public var options: ProbeOptions
+
+    public init(host: String, port: Int, transport: Transport, deadline: NIODeadline,
+                sourceAddress: String? = nil, proxy: ProxyEndpoint? = nil, options: ProbeOptions = ProbeOptions()) {
+        self.host = host
+        self.port = port
+        self.transport = transport
+        self.deadline = deadline
+        self.sourceAddress = sourceAddress
+        self.proxy = proxy
+        self.options = options
+    }
+}
+
+/// An HTTP proxy reached with CONNECT.
+public struct ProxyEndpoint: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Shared resources handed to every probe.
+public struct ProbeContext: Sendable {
+    public var eventLoopGroup: any EventLoopGroup
+    public var logger: Logger
+
+    public init(eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+    }
+}

@@ -1,0 +1,29 @@
+/// Per-path knobs for the protocol spoken on a check (`paths.<id>.probe` in the configuration).
+/// The model only carries them; the engine's probes interpret them.
+public struct ProbeOptions: Sendable, Hashable {
+    public enum StartTLS: String, Sendable, Hashable, CaseIterable {
+        /// Upgrade when the server offers it; fine when it does not.
+        case auto
+        /// The server must offer and complete it (critical otherwise).
+        case required
+        /// Never upgrade.
+        case off
+    }
+
+    public var starttls: StartTLS = .auto
+    /// Verify the peer chain against the system store or `caFile`.
+    public var verifyCertificate: Bool = false
+    public var caFile: String?
+    /// SNI and name to verify; defaults to the target host when it is a name.
+    public var serverName: String?
+    /// DNS question; the root zone's NS set answers on any resolver and on the root servers.
+    public var dnsQueryName: String = "."
+    public var dnsQueryType: String = "NS"
+    public var httpPath: String = "/"
+    /// Substring the banner or greeting must contain (banner_mismatch otherwise).
+    public var expectBanner: String?
+    /// Name sent in EHLO / client identification.
+    public var heloName: String = "portmatrix.invalid"
+
+    public init() {}
+}
