@@ -41,7 +41,7 @@ let package = Package(
         // Renders engine snapshots: Nagios plugin output, JSON, tables. Shared by the CLI and NRPE.
         .target(
             name: "PortMatrixReport",
-            dependencies: ["PortMatrixEngine", "PortMatrixModel"]
+            dependencies: ["PortMatrixEngine", "PortMatrixModel", .product(name: "Yams", package: "Yams")]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // NRPE 2/3/4 wire protocol and the listener on TCP 5666.

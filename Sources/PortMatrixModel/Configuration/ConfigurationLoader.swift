@@ -1,0 +1,474 @@
+import Foundation
+
+/// Reads a site configuration and checks it against its profile. Every problem is reported
+/// with `file:line:column`, the key path and what was expected.
+public enum ConfigurationLoader {
+    /// The well-known location used when no `--config` is given.
+    public static let systemPath = "/etc/portmatrix/portmatrix.yaml"
+
+    /// The configuration shipped inside the package.
+    public static func embeddedDefault() throws -> (SiteConfiguration, Profile) {
+        guard let url = Bundle.module.url(forResource: "default-config", withExtension: "yaml"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw ConfigurationError(file: "<embedded default>", line: 0, column: 0, keyPath: "", message: "embedded default configuration is missing")
+        }
+        return try parse(text, file: "<embedded default>")
+    }
+
+    /// `path`, else /etc/portmatrix/portmatrix.yaml if present, else the embedded default.
+    public static func resolve(path: String?) throws -> (SiteConfiguration, Profile) {
+        if let path { return try load(file: path) }
+        if FileManager.default.fileExists(atPath: systemPath) { return try load(file: systemPath) }
+        return try embeddedDefault()
+    }
+
+    public static func load(file path: String) throws -> (SiteConfiguration, Profile) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, line: 0, column: 0, keyPath: "", message: "cannot read configuration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: path, line: 1, column: 1, keyPath: "", message: "configuration file is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> (SiteConfiguration, Profile) {
+        let reader = YAMLReader(file: file)
+        guard let root = reader.root(of: text) else { throw ConfigurationErrors(reader.errors) }
+        var parser = ConfigurationParser(reader: reader, file: file)
+        let result = reader.attempt { try parser.parse(root) }
+        if !reader.errors.isEmpty { throw ConfigurationErrors(reader.errors) }
+        guard let result else { throw ConfigurationErrors(reader.errors) }
+        return result
+    }
+}
+
+/// The walk over one document; kept apart from the loader's file handling.
+struct ConfigurationParser {
+    let reader: YAMLReader
+    let file: String
+    var config = SiteConfiguration()
+    var profile: Profile!
+
+    init(reader: YAMLReader, file: String) {
+        self.reader = reader
+        self.file = file
+        config.origin = file
+    }
+
+    static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address",
+                               "thresholds", "schedule", "listeners", "nrpe", "snmp"]
+
+    mutating func parse(_ root: YAMLValue) throws -> (SiteConfiguration, Profile) {
+        let entries = try root.mapping(allowed: Self.topLevelKeys)
+        let profileEntry = entries.first { $0.key == "profile" }
+        if let value = profileEntry?.value { config.profile = try value.nonEmptyString() }
+        do {
+            profile = try Profile.load(resolveProfilePath(config.profile))
+        } catch let error as ConfigurationError {
+            let at = profileEntry?.value ?? root
+            throw at.error(error.message.isEmpty ? "\(error)" : error.line > 0 ? "\(error)" : error.message)
+        } catch let errors as ConfigurationErrors {
+            throw (profileEntry?.value ?? root).error("profile is invalid:\n" + errors.description)
+        }
+        for (key, value) in entries where key != "profile" {
+            reader.attempt { try parse(key: key, value: value) }
+        }
+        return (config, profile)
+    }
+
+    /// Relative profile paths are taken relative to the configuration file.
+    private func resolveProfilePath(_ name: String) -> String {
+        guard name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.hasPrefix("/"),
+              !file.hasPrefix("<") else { return name }
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        return base.appendingPathComponent(name).path
+    }
+
+    private mutating func parse(key: String, value: YAMLValue) throws {
+        switch key {
+        case "roles":
+            config.roles = try value.list().compactMap { node in reader.attempt { try role(node) } }
+            if config.roles.isEmpty { throw value.error("at least one local role is needed (e.g. [appliance])") }
+        case "choices": try parseChoices(value)
+        case "features":
+            let known = profile.features
+            config.features = Set(try value.list().compactMap { node in
+                reader.attempt { () throws -> String in
+                    let name = try node.nonEmptyString()
+                    guard known.contains(name) else {
+                        let hint = suggestion(for: name, among: known).map { "; did you mean '\($0)'?" } ?? ""
+                        throw node.error("unknown feature '\(name)'\(hint) (known: \(known.joined(separator: ", ")))")
+                    }
+                    return name
+                }
+            })
+        case "hosts":
+            for (roleName, list) in try value.mapping() {
+                reader.attempt {
+                    guard profile.role(roleName) != nil else {
+                        let hint = suggestion(for: roleName, among: profile.roles.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
+                        throw YAMLValue(node: list.node, path: list.path, reader: reader).error("unknown role '\(roleName)'\(hint)")
+                    }
+                    config.hosts[roleName] = try targets(list)
+                }
+            }
+        case "paths":
+            for (pathID, body) in try value.mapping() {
+                reader.attempt {
+                    guard profile.path(pathID) != nil else {
+                        let hint = suggestion(for: pathID, among: profile.paths.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
+                        throw body.error("unknown path id '\(pathID)'\(hint)")
+                    }
+                    config.paths[pathID] = try pathOverride(body)
+                }
+            }
+        case "proxy": config.proxy = try proxy(value)
+        case "source_address": config.sourceAddress = try address(value)
+        case "thresholds": config.thresholds = config.thresholds.merging(try thresholds(value))
+        case "schedule": try parseSchedule(value)
+        case "listeners": try parseListeners(value)
+        case "nrpe": try parseNRPE(value)
+        case "snmp": try parseSNMP(value)
+        default: break
+        }
+    }
+
+    private func role(_ node: YAMLValue) throws -> String {
+        let name = try node.nonEmptyString()
+        guard profile.role(name) != nil else {
+            let hint = suggestion(for: name, among: profile.roles.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
+            throw node.error("unknown role '\(name)'\(hint)")
+        }
+        return name
+    }
+
+    private mutating func parseChoices(_ value: YAMLValue) throws {
+        let offered = profile.choices
+        for (name, choice) in try value.mapping(allowed: offered.keys.sorted()) {
+            reader.attempt {
+                let values = offered[name] ?? []
+                config.choices[name] = try choice.oneOf(values)
+            }
+        }
+    }
+
+    private func targets(_ value: YAMLValue) throws -> [TargetAddress] {
+        let items = try value.list()
+        if case .scalar = value.node, !value.isNull {
+            return [try target(value)]
+        }
+        guard !items.isEmpty else { throw value.error("an empty target list; give at least one host, or remove the key") }
+        return try items.map(target)
+    }
+
+    private func target(_ node: YAMLValue) throws -> TargetAddress {
+        switch TargetAddress.parse(try node.string()) {
+        case .success(let target): return target
+        case .failure(let error): throw node.error(error.description)
+        }
+    }
+
+    private func address(_ node: YAMLValue) throws -> String {
+        let text = try node.nonEmptyString()
+        guard NetworkPrefix.parseAddress(text) != nil else { throw node.error("'\(text)' is not an IPv4 or IPv6 address") }
+        return text
+    }
+
+    static let pathKeys = ["targets", "endpoints", "via_proxy", "source_address", "thresholds", "timeout", "probe", "allowed"]
+
+    private func pathOverride(_ body: YAMLValue) throws -> PathOverride {
+        var result = PathOverride()
+        for (key, value) in try body.mapping(allowed: Self.pathKeys) {
+            reader.attempt {
+                switch key {
+                case "targets": result.targets = try targets(value)
+                case "endpoints":
+                    let list = try value.list()
+                    guard !list.isEmpty else { throw value.error("an empty endpoint list; give at least one, e.g. [tcp/995]") }
+                    result.endpoints = try list.map(endpoint)
+                case "via_proxy": result.viaProxy = try proxyUse(value)
+                case "source_address": result.sourceAddress = try address(value)
+                case "thresholds": result.thresholds = try thresholds(value)
+                case "timeout": result.timeout = try positive(value.duration(), value)
+                case "probe": result.probe = try probeOptions(value)
+                case "allowed": result.allowed = try value.bool()
+                default: break
+                }
+            }
+        }
+        return result
+    }
+
+    /// `tcp/995`, `tcp/10995:pop3s`, or `{ port: tcp/10995, probe: pop3s }`.
+    private func endpoint(_ node: YAMLValue) throws -> EndpointOverride {
+        if case .mapping = node.node {
+            var port: PortSpec?
+            var probe: String?
+            for (key, value) in try node.mapping(allowed: ["port", "probe"]) {
+                if key == "port" { port = try value.portSpec() } else { probe = try value.nonEmptyString() }
+            }
+            guard let port else { throw node.error("an endpoint needs 'port', e.g. tcp/995") }
+            return EndpointOverride(port: port, probe: probe)
+        }
+        let text = try node.string()
+        let parts = text.split(separator: ":", maxSplits: 1)
+        switch PortSpec.parse(String(parts.first ?? "")) {
+        case .success(let port): return EndpointOverride(port: port, probe: parts.count == 2 ? String(parts[1]) : nil)
+        case .failure(let error): throw node.error(error.description)
+        }
+    }
+
+    /// `on`/`true` read as `fallback` and `off`/`false` as `never`, for YAML 1.1 habits.
+    private func proxyUse(_ node: YAMLValue) throws -> ProxyUse {
+        let text = try node.string().lowercased()
+        switch text {
+        case "on", "true", "yes": return .fallback
+        case "off", "false", "no": return .never
+        default: return ProxyUse(rawValue: try node.oneOf(ProxyUse.allCases.map(\.rawValue)))!
+        }
+    }
+
+    private func proxy(_ value: YAMLValue) throws -> ProxySettings? {
+        var url: String?
+        for (key, item) in try value.mapping(allowed: ["url"]) where key == "url" {
+            url = try item.nonEmptyString()
+            guard let parsed = URL(string: url!), parsed.scheme == "http", let host = parsed.host, !host.isEmpty else {
+                throw item.error("'\(url!)' is not an HTTP proxy URL; expected http://host:port")
+            }
+            let port = parsed.port ?? 3128
+            guard (1...65535).contains(port) else { throw item.error("port \(port) is out of range 1-65535") }
+            return ProxySettings(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port, url: url!)
+        }
+        throw value.error("a proxy needs 'url', e.g. http://proxy.example.internal:3128")
+    }
+
+    private func thresholds(_ value: YAMLValue) throws -> PartialThresholds {
+        var result = PartialThresholds()
+        for (key, item) in try value.mapping(allowed: ["latency", "cert_days", "ntp_offset"]) {
+            reader.attempt {
+                switch key {
+                case "latency": result.latency = try threshold(item, number: DurationParser.seconds)
+                case "cert_days": result.certDays = try threshold(item, number: { Double($0) })
+                case "ntp_offset": result.ntpOffset = try threshold(item, number: DurationParser.seconds)
+                default: break
+                }
+            }
+        }
+        return result
+    }
+
+    private func threshold(_ value: YAMLValue, number: @escaping (String) -> Double?) throws -> Threshold {
+        var result = Threshold()
+        for (key, item) in try value.mapping(allowed: ["warning", "critical"]) {
+            let text = try item.string()
+            switch NagiosRange.parse(text, number: number) {
+            case .success(let range):
+                if key == "warning" { result.warning = range } else { result.critical = range }
+            case .failure(let error):
+                throw item.error("\(error); expected a Nagios range such as 10, 10:, ~:10, 10:20 or @10:20")
+            }
+        }
+        return result
+    }
+
+    private func positive(_ duration: Duration, _ node: YAMLValue) throws -> Duration {
+        guard duration > .zero else { throw node.error("must be greater than zero") }
+        return duration
+    }
+
+    private mutating func parseSchedule(_ value: YAMLValue) throws {
+        for (key, item) in try value.mapping(allowed: ["interval", "timeout", "concurrency", "jitter"]) {
+            reader.attempt {
+                switch key {
+                case "interval": config.schedule.interval = try positive(item.duration(), item)
+                case "timeout": config.schedule.timeout = try positive(item.duration(), item)
+                case "jitter": config.schedule.jitter = try item.duration()
+                case "concurrency": config.schedule.concurrency = try item.int(in: 1...4096)
+                default: break
+                }
+            }
+        }
+        if config.schedule.timeout >= config.schedule.interval {
+            reader.record(value.error("schedule.timeout (\(config.schedule.timeout.configString)) must be shorter than schedule.interval (\(config.schedule.interval.configString))"))
+        }
+    }
+
+    private mutating func parseListeners(_ value: YAMLValue) throws {
+        for (key, item) in try value.mapping(allowed: ["unexpected", "allow", "ignore_loopback"]) {
+            reader.attempt {
+                switch key {
+                case "unexpected": config.listeners.unexpected = Status(rawValue: try item.oneOf(["ok", "warning", "critical"]))!
+                case "allow": config.listeners.allow = try item.list().map { try $0.portSpec() }
+                case "ignore_loopback": config.listeners.ignoreLoopback = try item.bool()
+                default: break
+                }
+            }
+        }
+    }
+
+    static let nrpeKeys = ["listen", "allowed_hosts", "tls", "commands", "allow_arguments", "include", "command_timeout",
+                           "connection_timeout", "max_connections", "state_directory"]
+
+    private mutating func parseNRPE(_ value: YAMLValue) throws {
+        for (key, item) in try value.mapping(allowed: Self.nrpeKeys) {
+            reader.attempt {
+                switch key {
+                case "listen": config.nrpe.listen = try listenAddresses(item)
+                case "allowed_hosts": config.nrpe.allowedHosts = try allowedHosts(item)
+                case "tls": try parseNRPETLS(item)
+                case "commands":
+                    var commands: [String: String] = [:]
+                    for (name, line) in try item.mapping() {
+                        reader.attempt { commands[name] = try line.nonEmptyString() }
+                    }
+                    config.nrpe.commands = commands
+                case "allow_arguments": config.nrpe.allowArguments = try item.bool()
+                case "include": config.nrpe.include = try item.nonEmptyString()
+                case "command_timeout": config.nrpe.commandTimeout = try positive(item.duration(), item)
+                case "connection_timeout": config.nrpe.connectionTimeout = try positive(item.duration(), item)
+                case "max_connections": config.nrpe.maxConnections = try item.int(in: 1...100_000)
+                case "state_directory": config.nrpe.stateDirectory = try item.nonEmptyString()
+                default: break
+                }
+            }
+        }
+    }
+
+    private mutating func parseNRPETLS(_ value: YAMLValue) throws {
+        for (key, item) in try value.mapping(allowed: ["mode", "cert_file", "key_file", "ca_file", "client_certs"]) {
+            reader.attempt {
+                switch key {
+                case "mode": config.nrpe.tls = try item.bool()
+                case "cert_file": config.nrpe.certFile = try item.nonEmptyString()
+                case "key_file": config.nrpe.keyFile = try item.nonEmptyString()
+                case "ca_file": config.nrpe.caFile = try item.nonEmptyString()
+                case "client_certs":
+                    config.nrpe.clientCerts = NRPESettings.ClientCerts(rawValue: try item.oneOf(NRPESettings.ClientCerts.allCases.map(\.rawValue)))!
+                default: break
+                }
+            }
+        }
+        if (config.nrpe.certFile == nil) != (config.nrpe.keyFile == nil) {
+            reader.record(value.error("cert_file and key_file go together"))
+        }
+        if config.nrpe.clientCerts != .none && config.nrpe.caFile == nil {
+            reader.record(value.error("client_certs: \(config.nrpe.clientCerts.rawValue) needs ca_file to verify clients against"))
+        }
+    }
+
+    /// `0.0.0.0:5666`, `[::]:5666`, `127.0.0.1:15666`.
+    private func listenAddresses(_ value: YAMLValue) throws -> [String] {
+        try value.list().map { node in
+            let text = try node.string()
+            guard case .success(let target) = TargetAddress.parse(text), let port = target.port,
+                  NetworkPrefix.parseAddress(target.host) != nil, port > 0 else {
+                throw node.error("'\(text)' is not a listen address; expected ADDRESS:PORT such as 0.0.0.0:5666 or [::]:5666")
+            }
+            return text
+        }
+    }
+
+    /// Addresses, networks (checked strictly: no host bits) and host names.
+    private func allowedHosts(_ value: YAMLValue) throws -> [String] {
+        try value.list().map { node in
+            let text = try node.nonEmptyString()
+            let looksNumeric = text.contains("/") || text.contains(":") || text.allSatisfy { $0.isNumber || $0 == "." }
+            if looksNumeric, case .failure(let error) = NetworkPrefix.parse(text) { throw node.error(error.description) }
+            return text
+        }
+    }
+
+    static let snmpKeys = ["mode", "agentx_socket", "ping_interval", "listen", "communities", "users", "trap_sinks",
+                           "root_oid", "state_directory"]
+
+    private mutating func parseSNMP(_ value: YAMLValue) throws {
+        for (key, item) in try value.mapping(allowed: Self.snmpKeys) {
+            reader.attempt {
+                switch key {
+                case "mode":
+                    let text = try item.string().lowercased()
+                    config.snmp.mode = ["off", "false", "no"].contains(text)
+                        ? .off : SNMPSettings.Mode(rawValue: try item.oneOf(SNMPSettings.Mode.allCases.map(\.rawValue)))!
+                case "agentx_socket": config.snmp.agentxSocket = try item.nonEmptyString()
+                case "ping_interval": config.snmp.pingInterval = try item.duration()
+                case "listen": config.snmp.listen = try item.stringList()
+                case "communities":
+                    config.snmp.communities = try item.list().map { node in
+                        var community = SNMPSettings.Community(name: "", source: nil)
+                        for (k, v) in try node.mapping(allowed: ["name", "source"]) {
+                            if k == "name" { community.name = try v.nonEmptyString() } else {
+                                let text = try v.nonEmptyString()
+                                if case .failure(let error) = NetworkPrefix.parse(text) { throw v.error(error.description) }
+                                community.source = text
+                            }
+                        }
+                        guard !community.name.isEmpty else { throw node.error("a community needs 'name'") }
+                        return community
+                    }
+                case "users":
+                    config.snmp.users = try item.list().map(snmpUser)
+                case "trap_sinks": config.snmp.trapSinks = try item.stringList()
+                case "root_oid":
+                    let text = try item.nonEmptyString()
+                    let digits = text.hasPrefix(".") ? String(text.dropFirst()) : text
+                    guard digits.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+                        throw item.error("'\(text)' is not a numeric OID such as 1.3.6.1.4.1.99999")
+                    }
+                    config.snmp.rootOID = digits
+                case "state_directory": config.snmp.stateDirectory = try item.nonEmptyString()
+                default: break
+                }
+            }
+        }
+    }
+
+    private func snmpUser(_ node: YAMLValue) throws -> SNMPSettings.User {
+        var user = SNMPSettings.User(name: "", auth: "SHA-256", authPass: "", priv: nil, privPass: nil)
+        for (key, value) in try node.mapping(allowed: ["name", "auth", "auth_pass", "priv", "priv_pass"]) {
+            switch key {
+            case "name": user.name = try value.nonEmptyString()
+            case "auth": user.auth = try value.oneOf(["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"])
+            case "auth_pass":
+                user.authPass = try value.string()
+                guard user.authPass.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
+            case "priv": user.priv = try value.oneOf(["DES", "AES", "AES-128", "AES-192", "AES-256"])
+            case "priv_pass":
+                user.privPass = try value.string()
+                guard user.privPass!.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
+            default: break
+            }
+        }
+        guard !user.name.isEmpty, !user.authPass.isEmpty else { throw node.error("a user needs 'name' and 'auth_pass'") }
+        if (user.priv == nil) != (user.privPass == nil) { throw node.error("priv and priv_pass go together") }
+        return user
+    }
+
+    static let probeKeys = ["starttls", "verify_certificate", "ca_file", "server_name", "query_name", "query_type",
+                            "http_path", "expect_banner", "helo_name"]
+
+    private func probeOptions(_ value: YAMLValue) throws -> ProbeOptions {
+        var options = ProbeOptions()
+        for (key, item) in try value.mapping(allowed: Self.probeKeys) {
+            switch key {
+            case "starttls":
+                let text = try item.string().lowercased()
+                options.starttls = ["on", "true", "yes"].contains(text) ? .required
+                    : ["off", "false", "no"].contains(text) ? .off
+                    : ProbeOptions.StartTLS(rawValue: try item.oneOf(ProbeOptions.StartTLS.allCases.map(\.rawValue)))!
+            case "verify_certificate": options.verifyCertificate = try item.bool()
+            case "ca_file": options.caFile = try item.nonEmptyString()
+            case "server_name": options.serverName = try item.nonEmptyString()
+            case "query_name": options.dnsQueryName = try item.nonEmptyString()
+            case "query_type": options.dnsQueryType = try item.oneOf(["A", "AAAA", "NS", "SOA", "MX", "TXT", "PTR", "CNAME", "SRV"])
+            case "http_path":
+                options.httpPath = try item.nonEmptyString()
+                guard options.httpPath.hasPrefix("/") else { throw item.error("http_path must start with /") }
+            case "expect_banner": options.expectBanner = try item.string()
+            case "helo_name": options.heloName = try item.nonEmptyString()
+            default: break
+            }
+        }
+        return options
+    }
+}

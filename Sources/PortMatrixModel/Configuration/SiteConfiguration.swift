@@ -1,0 +1,141 @@
+/// A site's configuration (design §5): which profile, which roles run here, the choices and
+/// features in use, the concrete hosts, and how to check and report.
+public struct SiteConfiguration: Sendable, Hashable {
+    /// A built-in profile name or a profile file path.
+    public var profile: String = "seppmail"
+    public var roles: [String] = ["appliance"]
+    public var choices: [String: String] = [:]
+    public var features: Set<String> = []
+    public var hosts: [String: [TargetAddress]] = [:]
+    public var paths: [String: PathOverride] = [:]
+    public var proxy: ProxySettings?
+    public var sourceAddress: String?
+    public var thresholds: Thresholds = .standard
+    public var schedule: Schedule = Schedule()
+    public var listeners: ListenerSettings = ListenerSettings()
+    public var nrpe: NRPESettings = NRPESettings()
+    public var snmp: SNMPSettings = SNMPSettings()
+    /// Where it was read from (`<embedded default>` for the built-in one).
+    public var origin: String = "<embedded default>"
+
+    public init() {}
+}
+
+/// Per-path overrides (`paths.<id>`).
+public struct PathOverride: Sendable, Hashable {
+    public var targets: [TargetAddress]?
+    /// Replaces the path's endpoints; a probe not given explicitly is taken from the profile.
+    public var endpoints: [EndpointOverride]?
+    public var viaProxy: ProxyUse?
+    public var sourceAddress: String?
+    public var thresholds: PartialThresholds?
+    public var timeout: Duration?
+    public var probe: ProbeOptions?
+    /// For discouraged paths (admin HTTP on 8080): the site explicitly allows it.
+    public var allowed: Bool?
+
+    public init() {}
+}
+
+public struct EndpointOverride: Sendable, Hashable {
+    public var port: PortSpec
+    public var probe: String?
+
+    public init(port: PortSpec, probe: String? = nil) {
+        self.port = port
+        self.probe = probe
+    }
+}
+
+/// How a TCP check uses the proxy.
+public enum ProxyUse: String, Sendable, Hashable, CaseIterable {
+    /// Direct only.
+    case never
+    /// Direct first; through the proxy when direct fails.
+    case fallback
+    /// Through the proxy only.
+    case always
+}
+
+public struct ProxySettings: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+    public var url: String
+
+    public init(host: String, port: Int, url: String) {
+        self.host = host
+        self.port = port
+        self.url = url
+    }
+}
+
+public struct Schedule: Sendable, Hashable {
+    public var interval: Duration = .seconds(60)
+    public var timeout: Duration = .seconds(5)
+    public var concurrency: Int = 32
+    /// Spread of check start times within a cycle, so peers do not see a burst.
+    public var jitter: Duration = .seconds(5)
+
+    public init() {}
+}
+
+public struct ListenerSettings: Sendable, Hashable {
+    public var unexpected: Status = .warning
+    public var allow: [PortSpec] = []
+    /// Loopback-only sockets (local resolvers, MTAs' pickup ports) are invisible to the network.
+    public var ignoreLoopback: Bool = true
+
+    public init() {}
+}
+
+public struct NRPESettings: Sendable, Hashable {
+    public enum ClientCerts: String, Sendable, Hashable, CaseIterable { case none, ask, require }
+
+    public var listen: [String] = ["0.0.0.0:5666", "[::]:5666"]
+    public var allowedHosts: [String] = ["127.0.0.1", "::1"]
+    public var tls: Bool = true
+    public var certFile: String?
+    public var keyFile: String?
+    public var caFile: String?
+    public var clientCerts: ClientCerts = .none
+    public var commands: [String: String] = [:]
+    public var allowArguments: Bool = false
+    public var include: String?
+    public var commandTimeout: Duration = .seconds(60)
+    public var connectionTimeout: Duration = .seconds(10)
+    public var maxConnections: Int = 256
+    /// Where a generated self-signed certificate is kept.
+    public var stateDirectory: String = "/var/lib/portmatrix"
+
+    public init() {}
+}
+
+public struct SNMPSettings: Sendable, Hashable {
+    public enum Mode: String, Sendable, Hashable, CaseIterable { case agentx, master, off }
+
+    public struct Community: Sendable, Hashable {
+        public var name: String
+        public var source: String?
+    }
+
+    public struct User: Sendable, Hashable {
+        public var name: String
+        public var auth: String
+        public var authPass: String
+        public var priv: String?
+        public var privPass: String?
+    }
+
+    public var mode: Mode = .agentx
+    public var agentxSocket: String = "/var/agentx/master"
+    public var pingInterval: Duration = .seconds(15)
+    public var listen: [String] = ["udp:161"]
+    public var communities: [Community] = []
+    public var users: [User] = []
+    public var trapSinks: [String] = []
+    /// Moves the whole PORTMATRIX-MIB subtree (an operator's own enterprise number).
+    public var rootOID: String?
+    public var stateDirectory: String = "/var/lib/portmatrix/snmp"
+
+    public init() {}
+}
