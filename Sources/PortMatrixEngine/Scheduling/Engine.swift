@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PortMatrixModel
+
+/// Runs the plan's checks every interval with bounded concurrency and publishes snapshots.
+public final class Engine: Sendable {
+    public let store: ResultStore
+    private let runner: CheckRunner
+    private let listenerSource: @Sendable () -> (any ListenerLookup)?
+    private let logger: Logger
+
+    public init(plan: Plan, runner: CheckRunner, logger: Logger,
+                listenerSource: @escaping @Sendable () -> (any ListenerLookup)?) {
+        self.store = ResultStore(plan: plan)
+        self.runner = runner
+        self.logger = logger
+        self.listenerSource = listenerSource
+    }
+
+    /// One cycle now, optionally restricted to some paths; returns the published snapshot.
+    @discardableResult
+    public func runCycle(paths only: Set<String>? = nil, spread: Duration = .zero) async -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+        let plan = store.plan
+        let start = Date()
+        let clock = ContinuousClock.now
+        let needsListeners = plan.paths.contains { path in path.checks.contains { $0.kind == .listener } }
+        let listeners = needsListeners ? listenerSource() : nil
+        let work: [(PlannedCheck, Bool)] = plan.paths
+            .filter { only == nil || only!.contains($0.id) }
+            .flatMap { path in path.checks.map { ($0, path.expectClosed) } }
+        let concurrency = max(1, plan.configuration.schedule.concurrency)
+        let spreadSeconds = spread.seconds
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            func launch() {
+                guard next < work.count else { return }
+                let (check, expectClosed) = work[next]
+                let delay = spreadSeconds > 0 ? Double.random(in: 0..<spreadSeconds) : 0
+                next += 1
+                group.addTask { [runner, store] in
+                    if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+                    if Task.isCancelled { return }
+                    let started = Date()
+                    let begin = ContinuousClock.now
+                    let outcome = await runner.run(check, expectClosed: expectClosed, listeners: listeners)
+                    store.record(check, outcome: outcome, startedAt: started, duration: (ContinuousClock.now - begin).seconds)
+                }
+            }
+            for _ in 0..<min(concurrency, work.count) { launch() }
+            while await group.next() != nil { launch() }
+        }
+        store.cycleFinished(start: start, duration: (ContinuousClock.now - clock).seconds)
+        return store.publish()
+    }
+
+    /// The agent's loop: a cycle every interval, start times jittered, until cancelled.
+    /// `onChange` hears every path status change (log lines, SNMP notifications).
+    public func run(onChange: @escaping @Sendable ([PathStatusChange], Snapshot) -> Void) async {
+        while !Task.isCancelled {
+            let schedule = store.plan.configuration.schedule
+            let began = ContinuousClock.now
+            let jitter = min(schedule.jitter, schedule.interval - schedule.timeout)
+            let (snapshot, changes) = await runCycle(spread: max(.zero, jitter))
+            if !changes.isEmpty { onChange(changes, snapshot) }
+            let elapsed = ContinuousClock.now - began
+            let wait = schedule.interval - elapsed
+            if elapsed > schedule.interval {
+                logger.warning("cycle took \(elapsed) (interval \(schedule.interval.configString)): checks are overdue")
+            }
+            if wait > .zero { try? await Task.sleep(for: wait) }
+        }
+    }
+
+    /// Rebuilds the snapshot so staleness shows even when no cycle completes.
+    public func republish() -> [PathStatusChange] { store.publish().changes }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import PortMatrixModel
+import Synchronization
+
+/// Latest results per check and the snapshot built from them. Writers are the scheduler;
+/// readers (NRPE, SNMP, the CLI) take the current snapshot under a short lock, never waiting on probes.
+public final class ResultStore: Sendable {
+    struct State {
+        var plan: Plan
+        var results: [String: CheckResult] = [:]
+        var lastChange: [String: (Status, Date)] = [:]
+        var health: EngineHealth
+        var snapshot: Snapshot?
+    }
+
+    private let state: Mutex<State>
+
+    public init(plan: Plan) {
+        let interval = plan.configuration.schedule.interval.seconds
+        state = Mutex(State(plan: plan, health: EngineHealth(interval: interval, totalChecks: plan.checks.count)))
+    }
+
+    /// The latest snapshot; built on first use if no cycle has published one yet.
+    public var snapshot: Snapshot {
+        if let snapshot = state.withLock({ $0.snapshot }) { return snapshot }
+        return publish().snapshot
+    }
+
+    public var plan: Plan { state.withLock { $0.plan } }
+
+    /// Records one finished check, carrying over its failure streak and last success.
+    public func record(_ check: PlannedCheck, outcome: ProbeOutcome, startedAt: Date, duration: Double) {
+        state.withLock { state in
+            let previous = state.results[check.id]
+            let passed = outcome.status == .ok
+            state.results[check.id] = CheckResult(
+                check: check, status: outcome.status, reason: outcome.reason, message: outcome.message,
+                phases: outcome.phases, observations: outcome.observations, startedAt: startedAt, duration: duration,
+                consecutiveFailures: passed ? 0 : (previous?.consecutiveFailures ?? 0) + 1,
+                lastSuccess: passed ? startedAt.addingTimeInterval(duration) : previous?.lastSuccess)
+        }
+    }
+
+    public func cycleFinished(start: Date, duration: Double) {
+        state.withLock { state in
+            state.health.cycles += 1
+            state.health.lastCycleStart = start
+            state.health.lastCycleDuration = duration
+        }
+    }
+
+    /// Swaps in a new plan (configuration reload); results of checks that still exist are kept.
+    public func replacePlan(_ plan: Plan) {
+        state.withLock { state in
+            let ids = Set(plan.checks.map(\.id))
+            state.plan = plan
+            state.results = state.results.filter { ids.contains($0.key) }
+            state.health.interval = plan.configuration.schedule.interval.seconds
+            state.health.totalChecks = plan.checks.count
+        }
+    }
+
+    /// Builds and stores a new snapshot; returns it with the paths whose status changed.
+    @discardableResult
+    public func publish(now: Date = Date()) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+        state.withLock { state in
+            let previous = state.snapshot
+            var snapshot = Aggregation.snapshot(plan: state.plan, results: state.results, health: state.health,
+                                                lastChange: &state.lastChange, now: now)
+            let changes: [PathStatusChange]
+            if let previous {
+                let before = Dictionary(previous.paths.map { ($0.id, $0.status) }, uniquingKeysWith: { a, _ in a })
+                changes = snapshot.paths.enumerated().compactMap { index, path in
+                    guard let old = before[path.id], old != path.status else { return nil }
+                    return PathStatusChange(pathID: path.id, pathIndex: index + 1, old: old, new: path.status, message: path.message)
+                }
+            } else {
+                changes = []
+            }
+            state.health = snapshot.health
+            snapshot.health = state.health
+            state.snapshot = snapshot
+            return (snapshot, changes)
+        }
+    }
+}
