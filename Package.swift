@@ -98,6 +98,6 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "PortMatrixSNMPTests", dependencies: ["PortMatrixSNMP"]),
-        .testTarget(name: "PortMatrixCLITests", dependencies: ["PortMatrixModel"]),
+        .testTarget(name: "PortMatrixCLITests", dependencies: ["portmatrix"]),
     ]
 )

@@ -47,7 +47,7 @@ public enum MatrixRenderer {
                 table.append([planned.id, how.isEmpty ? "probe" : how, parts.joined(separator: "; ")],
                              colour: planned.missingTargets.isEmpty ? nil : StatusColour.code(for: "unknown"))
             }
-            var text = "profile \(plan.profile.name), roles \(plan.configuration.roles.joined(separator: ", ")), configuration \(plan.configuration.origin)\n"
+            var text = "configuration \(plan.configuration.origin)\nprofile \(plan.profile.name), roles \(plan.configuration.roles.joined(separator: ", "))\n"
             text += table.render(colour: colour)
             let applicable = plan.paths.filter(\.applies)
             text += "\n\(applicable.count) of \(plan.paths.count) paths apply here, \(plan.checks.count) checks"

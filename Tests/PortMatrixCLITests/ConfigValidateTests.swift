@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// `portmatrix config validate` on ten broken files: each error names file, line, column and
+/// what was expected; exit status 2; the file and its folder are left exactly as they were.
+struct ConfigValidateTests {
+    struct BrokenCase: CustomTestStringConvertible, Sendable {
+        var name: String
+        var yaml: String
+        var line: Int
+        var column: Int
+        var expected: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [BrokenCase] = [
+        BrokenCase(name: "bad YAML", yaml: "roles: [appliance\nchoices: {}\n", line: 2, column: 8,
+                   expected: "invalid YAML"),
+        BrokenCase(name: "unknown key", yaml: "roles: [appliance]\nfeatrues: [nrpe]\n", line: 2, column: 1,
+                   expected: "featrues: unknown key 'featrues' at the top level; did you mean 'features'?"),
+        BrokenCase(name: "wrong type", yaml: "schedule:\n  concurrency: many\n", line: 2, column: 16,
+                   expected: "schedule.concurrency: expected a whole number, found 'many'"),
+        BrokenCase(name: "bad duration", yaml: "schedule:\n  interval: 5 parsecs\n", line: 2, column: 13,
+                   expected: "schedule.interval: '5 parsecs' is not a duration"),
+        BrokenCase(name: "bad range", yaml: "thresholds:\n  cert_days: { warning: \"30:7\" }\n", line: 2, column: 25,
+                   expected: "thresholds.cert_days.warning: '30:7': start is greater than end"),
+        BrokenCase(name: "unknown path id", yaml: "paths:\n  smtp-to-mailsever: { targets: [mail] }\n", line: 2, column: 22,
+                   expected: "unknown path id 'smtp-to-mailsever'; did you mean 'smtp-to-mailserver'?"),
+        BrokenCase(name: "unknown role", yaml: "roles: [appliance, mail-server]\n", line: 1, column: 20,
+                   expected: "roles[1]: unknown role 'mail-server'"),
+        BrokenCase(name: "port 70000", yaml: "hosts:\n  email-server: [\"mail.example.internal:70000\"]\n", line: 2, column: 18,
+                   expected: "hosts.email-server[0]: port 70000 is out of range 1-65535"),
+        BrokenCase(name: "empty targets", yaml: "paths:\n  smtp-out-internet: { targets: [] }\n", line: 2, column: 33,
+                   expected: "paths.smtp-out-internet.targets: an empty target list"),
+        BrokenCase(name: "bad CIDR", yaml: "nrpe:\n  allowed_hosts: [127.0.0.1, 10.0.0.0/33]\n", line: 2, column: 30,
+                   expected: "nrpe.allowed_hosts[1]: '10.0.0.0/33': prefix length must be 0-32"),
+    ]
+
+    @Test(arguments: cases)
+    func brokenFileGivesAPreciseErrorAndTouchesNothing(_ broken: BrokenCase) throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("portmatrix.yaml")
+        try broken.yaml.write(to: file, atomically: true, encoding: .utf8)
+        let before = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
+
+        let result = try CLIRunner.run(["config", "validate", file.path])
+
+        #expect(result.status == 2)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 1, "one error expected, got: \(lines)")
+        let prefix = "\(file.path):\(broken.line):\(broken.column): "
+        #expect(lines.first?.hasPrefix(prefix) == true, "\(lines.first ?? "") should start with \(prefix)")
+        #expect(lines.first?.contains(broken.expected) == true, "\(lines.first ?? "") should say \(broken.expected)")
+        // Nothing else is touched: same content, same time, no new files.
+        #expect(try String(contentsOf: file, encoding: .utf8) == broken.yaml)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["portmatrix.yaml"])
+    }
+
+    @Test func validFileExitsZero() throws {
+        let file = CLIRunner.repository.appendingPathComponent("docs/examples/standalone-smarthost.yaml").path
+        let result = try CLIRunner.run(["config", "validate", file])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("OK (profile seppmail"))
+    }
+
+    @Test func missingFileIsAClearError() throws {
+        let result = try CLIRunner.run(["config", "validate", "/nonexistent/portmatrix.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("/nonexistent/portmatrix.yaml:0:0: cannot read configuration file"))
+    }
+
+    @Test func planAndCheckRefuseABrokenFileToo() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.yaml")
+        try "roles: [nobody]\n".write(to: file, atomically: true, encoding: .utf8)
+        let plan = try CLIRunner.run(["plan", "--config", file.path])
+        #expect(plan.status == 2)
+        #expect(plan.stderr.contains("unknown role 'nobody'"))
+        let check = try CLIRunner.run(["check", "--config", file.path])
+        #expect(check.status == 3)
+        #expect(check.stdout.hasPrefix("PORTMATRIX UNKNOWN - configuration error"))
+    }
+}
