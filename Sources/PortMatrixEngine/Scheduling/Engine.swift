@@ -58,6 +58,7 @@ public final class Engine: Sendable {
     /// The agent's loop: a cycle every interval, start times jittered, until cancelled.
     /// `onChange` hears every path status change (log lines, SNMP notifications).
     public func run(onChange: @escaping @Sendable ([PathStatusChange], Snapshot) -> Void) async {
+        store.publish()  // "pending" first, so the first cycle's results are changes too
         while !Task.isCancelled {
             let schedule = store.plan.configuration.schedule
             let began = ContinuousClock.now

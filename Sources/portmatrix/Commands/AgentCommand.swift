@@ -1,10 +1,41 @@
 import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PortMatrixEngine
+import PortMatrixModel
+import ServiceLifecycle
 
 struct AgentCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "agent", abstract: "Not available yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run the daemon: the check engine, the NRPE listener and the SNMP subagent. SIGTERM or SIGINT stop it.")
+
+    @OptionGroup var config: ConfigOption
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
 
     func run() async throws {
-        Output.error("portmatrix agent: not available in this build yet")
-        throw ExitCode(3)
+        let (configuration, profile) = try config.load()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "portmatrix")
+        let plan = Planner(profile: profile, configuration: configuration).plan()
+        logger.info("starting: profile \(profile.name), configuration \(configuration.origin), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks")
+        for finding in plan.findings { logger.warning("\(finding.message)") }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let engine = Wiring.engine(plan: plan, group: group, logger: logger)
+        let services: [any Service] = [EngineService(engine: engine, logger: logger, onChange: { _, _ in })]
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await serviceGroup.run()
+        try await group.shutdownGracefully()
+        logger.info("stopped")
     }
 }

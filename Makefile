@@ -1,0 +1,20 @@
+# Conveniences; the README's two commands work without make.
+.PHONY: build test run deps lint clean
+
+build:
+	swift build
+
+test:
+	bash .ci/run
+
+run:
+	scripts/run-agent
+
+deps:
+	scripts/install-deps test
+
+lint:
+	SMIPATH=../shared/mibs/ietf:/usr/share/snmp/mibs smilint -l 6 -s mibs/PORTMATRIX-MIB.txt
+
+clean:
+	rm -rf .build
