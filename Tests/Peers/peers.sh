@@ -63,18 +63,15 @@ have_ipv6_lo() {
 }
 
 # ---------------------------------------------------- port inspection -----
-# listening_port PROTO PORT: true if something is bound on 127.0.0.1 / any on PORT
-listening_port() {
-    local proto=$1 port=$2 hex files
-    hex=$(printf '%04X' "$port")
-    if [ "$proto" = tcp ]; then
-        files="/proc/net/tcp /proc/net/tcp6"
-        # state 0A = LISTEN
-        awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" {f=1} END {exit !f}' $files 2>/dev/null
-    else
-        files="/proc/net/udp /proc/net/udp6"
-        awk -v p=":$hex" '$2 ~ p"$" {f=1} END {exit !f}' $files 2>/dev/null
-    fi
+# bound_ports: "tcp:PORT" for every listening TCP socket, "udp:PORT" for every
+# bound UDP socket (any address), one awk for all
+bound_ports() {
+    awk 'function hex(h,  i, v) { v = 0; h = toupper(h)
+                                  for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789ABCDEF", substr(h, i, 1)) - 1
+                                  return v }
+         FNR == 1 { proto = (FILENAME ~ /udp/) ? "udp" : "tcp"; next }
+         proto == "udp" || $4 == "0A" { n = split($2, a, ":"); printf "%s:%d\n", proto, hex(a[n]) }' \
+        /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null | sort -u | tr '\n' ' '
 }
 
 tcp_connects() {
@@ -82,11 +79,13 @@ tcp_connects() {
 }
 
 # ------------------------------------------------------------- process ----
-# alive = exists and is not a zombie (our init may reap exited daemons late)
+# alive = exists and is not a zombie (our init may reap exited daemons late).
+# No fork: this runs in tight loops on a possibly overloaded machine.
 pid_alive() {
-    [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
-    local st
-    st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null)
+    local line st
+    [ -n "${1:-}" ] || return 1
+    read -r line 2>/dev/null <"/proc/$1/stat" || return 1
+    st=${line##*) }; st=${st%% *}
     [ "$st" != Z ] && [ "$st" != X ]
 }
 
@@ -113,17 +112,28 @@ is_peer_exe() {
 # or they hold a file under DIR open (orphaned workers after an unclean stop,
 # e.g. an nginx worker whose master got SIGKILL). Never this script.
 dir_pids() {
-    local p pid exe cmd
-    for p in /proc/[0-9]*; do
-        pid=${p#/proc/}
+    local p pid exe cmd line st ppid args
+    # one ls for all processes (a fork per process is slow on a busy machine)
+    # shellcheck disable=SC2012
+    ls -l /proc/[0-9]*/exe 2>/dev/null | awk '
+        { i = index($0, " -> "); if (!i) next
+          path = substr($0, i + 4); sub(/ \(deleted\)$/, "", path)
+          n = split(substr($0, 1, i - 1), w, " "); split(w[n], a, "/"); print a[3], path }' |
+    while read -r pid exe; do
+        p=/proc/$pid
         [ "$pid" = "$$" ] && continue
-        exe=$(readlink "$p/exe" 2>/dev/null) || continue
         is_peer_exe "$exe" || continue
-        pid_alive "$pid" || continue
-        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
+        read -r line 2>/dev/null <"$p/stat" || continue
+        st=${line##*) }; ppid=${st#* }; ppid=${ppid%% *}; st=${st%% *}
+        [ "$st" = Z ] && continue
+        mapfile -d '' args 2>/dev/null <"$p/cmdline" || continue
+        cmd="${args[*]}"
         # openssl: only our s_server, never a client a test is running
         case "$exe:$cmd" in *openssl:*) case "$cmd" in *s_server*) ;; *) continue ;; esac ;; esac
         case "$cmd" in *"$D/"*) echo "$pid"; continue ;; esac
+        # children of a live parent are found through their parent; only
+        # orphans need the (slower) open-file check
+        [ "$ppid" = 1 ] || continue
         if ls -l "$p/fd/" 2>/dev/null | grep -qF -- "-> $D/"; then echo "$pid"; fi
     done
 }
@@ -158,8 +168,10 @@ do_stop() {
     local f pid roots="" kids left
     for f in "$D"/*.pid; do
         [ -f "$f" ] || continue
-        pid=$(cat "$f" 2>/dev/null)
-        pid_alive "$pid" && roots="$roots $pid"
+        read -r pid 2>/dev/null <"$f" || continue
+        # a stale pid file may name a recycled pid: only kill our daemons
+        pid_alive "$pid" && is_peer_exe "$(readlink "/proc/$pid/exe" 2>/dev/null)" &&
+            roots="$roots $pid"
     done
     # processes naming DIR whose pid files are gone (e.g. after an unclean stop)
     roots="$roots $(dir_pids)"
@@ -195,7 +207,9 @@ subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid
 subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1
 EOF
-    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 365 \
+    # CA key EC P-256 (cheap to generate on a loaded machine); the server key
+    # stays RSA 2048, what most real gateways present.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 365 \
         -keyout "$D/ca.key" -out "$D/ca.pem" \
         -subj "/O=portmatrix test/CN=portmatrix test CA" \
         -addext "basicConstraints=critical,CA:TRUE" \
@@ -600,8 +614,10 @@ start_all() {
 wait_all() {
     local deadline=$(( $(date +%s) + PEERS_START_TIMEOUT ))
     local pending="$PEERS" name still spec proto port ok failed=""
+    local used
     while [ -n "$pending" ]; do
         still=""
+        used=" $(bound_ports) "
         for name in $pending; do
             if ! pid_alive "$(cat "$D/$name.pid" 2>/dev/null)"; then
                 failed="$failed $name"
@@ -612,10 +628,9 @@ wait_all() {
             ok=1
             for spec in ${PEER_PORTS[$name]}; do
                 proto=${spec%%:*}; port=${spec#*:}
+                [[ $used == *" $proto:$port "* ]] || { ok=0; break; }
                 if [ "$proto" = tcp ]; then
-                    listening_port tcp "$port" && tcp_connects "$port" || { ok=0; break; }
-                else
-                    listening_port udp "$port" || { ok=0; break; }
+                    tcp_connects "$port" || { ok=0; break; }
                 fi
             done
             [ $ok = 1 ] || still="$still $name"
@@ -670,7 +685,15 @@ write_env() {
     } >"$D/peers.env.tmp" && mv "$D/peers.env.tmp" "$D/peers.env"
 }
 
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+PHASES=""
+phase() {
+    PHASES="${PHASES:+$PHASES, }$1 $(elapsed "$T_PHASE")s"
+    T_PHASE=$(date +%s.%N)
+}
+
 cmd_start() {
+    T_START=$(date +%s.%N); T_PHASE=$T_START
     [ "$(id -u)" = 0 ] || die "must run as root (sshd privsep, privilege drops)"
     if [ -e "$D" ]; then
         if [ -f "$D/$MARKER" ]; then
@@ -683,31 +706,36 @@ cmd_start() {
         fi
     fi
     # refuse early if a port is taken by someone else
-    local v busy=""
+    local v busy="" used
+    used=" $(bound_ports) "
     for v in $PORT_VARS; do
         case "$v" in
-            DNS_PORT|NTP_PORT) listening_port udp "${!v}" && busy="$busy $v=${!v}/udp" ;;
+            DNS_PORT|NTP_PORT) [[ $used == *" udp:${!v} "* ]] && busy="$busy $v=${!v}/udp" ;;
         esac
         case "$v" in
             NTP_PORT) ;;
-            *) listening_port tcp "${!v}" && busy="$busy $v=${!v}/tcp" ;;
+            *) [[ $used == *" tcp:${!v} "* ]] && busy="$busy $v=${!v}/tcp" ;;
         esac
     done
     [ -z "$busy" ] || die "ports already in use:$busy (override with env vars of the same name)"
 
+    phase cleanup
     mkdir -p "$D/logs" "$D/run" || die "cannot create $D"
     chmod 755 "$D"   # dovecot/nginx workers run unprivileged and need to traverse it
     touch "$D/$MARKER"
-    local t0; t0=$(date +%s.%N)
     gen_certs || die "certificate generation failed (see $D/logs/openssl.log)"
+    phase certs
     ( set -e; write_configs ) || die "writing configs failed"
+    phase configs
     start_all
+    phase launch
     if ! wait_all; then
         do_stop
         die "start failed; logs in $D/logs"
     fi
+    phase wait
     write_env
-    log "all peers up in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s; env in $D/peers.env"
+    log "all peers up in $(elapsed "$T_START") s ($PHASES); env in $D/peers.env"
 }
 
 # ------------------------------------------------------------- check ------
