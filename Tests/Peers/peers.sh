@@ -326,7 +326,7 @@ inet_interfaces = 127.0.0.1$( [ $v6 = 1 ] && echo ", [::1]" )
 inet_protocols = $( [ $v6 = 1 ] && echo all || echo ipv4 )
 mynetworks = 127.0.0.0/8$( [ $v6 = 1 ] && echo " [::1]/128" )
 relay_domains = portmatrix.test
-transport_maps = inline:{ portmatrix.test = discard: }
+transport_maps = inline:{ portmatrix.test=discard: }
 default_transport = error:portmatrix test peer never relays
 relay_transport = error:portmatrix test peer never relays
 local_transport = error:portmatrix test peer has no local delivery
@@ -787,6 +787,11 @@ cmd_check() {
     [ $? = 0 ] && ok smtp-starttls || fail smtp-starttls "$out"
     tls_check smtp-starttls-verify "$SMTP_PORT" -starttls smtp
     tls_check smtps "$SMTPS_PORT"
+    out=$(printf 'Subject: portmatrix peers check\r\n\r\nhello\r\n' |
+        curl -sS -m 10 --ssl-reqd --cacert "$CA_FILE" --resolve "localhost:$SMTP_PORT:127.0.0.1" \
+            --mail-from check@portmatrix.test --mail-rcpt sink@portmatrix.test -T - \
+            "smtp://localhost:$SMTP_PORT/" 2>&1)
+    [ $? = 0 ] && ok smtp-accept || fail smtp-accept "$out"
 
     # LDAP
     export LDAPTLS_CACERT="$CA_FILE" LDAPTLS_REQCERT=demand
@@ -802,10 +807,16 @@ cmd_check() {
     [ $? = 0 ] && ok pop3 || fail pop3 "$out"
     tls_check pop3-stls "$POP3_PORT" -starttls pop3
     tls_check pop3s "$POP3S_PORT"
+    out=$(curl -sS -m 10 --ssl-reqd --cacert "$CA_FILE" --resolve "localhost:$POP3_PORT:127.0.0.1" \
+        -u "$MAIL_USER:$MAIL_PASSWORD" "pop3://localhost:$POP3_PORT/" 2>&1)
+    [ $? = 0 ] && ok pop3-login || fail pop3-login "$out"
     out=$("$PLUGINS/check_imap" -H 127.0.0.1 -p "$IMAP_PORT" -t 5 2>&1)
     [ $? = 0 ] && ok imap || fail imap "$out"
     tls_check imap-starttls "$IMAP_PORT" -starttls imap
     tls_check imaps "$IMAPS_PORT"
+    out=$(curl -sS -m 10 --cacert "$CA_FILE" --resolve "localhost:$IMAPS_PORT:127.0.0.1" \
+        -u "$MAIL_USER:$MAIL_PASSWORD" "imaps://localhost:$IMAPS_PORT/" 2>&1)
+    echo "$out" | grep -q INBOX && ok imaps-login || fail imaps-login "$out"
 
     # plain TLS, HTTP(S), syslog TLS
     tls_check tls "$TLS_PORT"
@@ -845,6 +856,7 @@ cmd_check() {
 D=$(abspath "$2")
 D=${D%/}
 [ -n "$D" ] && [ "$D" != / ] || die "refusing DIR '/'"
+case "$D" in *[[:space:]]*) die "DIR must not contain whitespace (it goes into peers.env unquoted)" ;; esac
 case "$1" in
     start) cmd_start ;;
     stop) do_stop; exit 0 ;;
