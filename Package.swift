@@ -82,6 +82,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Benchmarks (not run in CI; see docs/benchmarks.md).
+        .executableTarget(
+            name: "EngineBench",
+            dependencies: [
+                "PortMatrixEngine", "PortMatrixModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/EngineBench"
+        ),
         .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel"]),
         .testTarget(name: "PortMatrixEngineTests", dependencies: [
             "PortMatrixEngine", "PortMatrixModel", "PortMatrixReport",

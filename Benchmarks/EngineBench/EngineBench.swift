@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PortMatrixEngine
+import PortMatrixModel
+
+/// Engine benchmarks (issue 3):
+///   cycle  — one cycle of N checks against loopback, a share of them silent, timeout T:
+///            wall time against the timeout.
+///   memory — resident memory with the default profile and with N checks.
+/// Run: swift run -c release EngineBench cycle 1000 0.05 2 256
+@main
+struct EngineBench {
+    static func main() async throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        switch arguments.first {
+        case "cycle":
+            let count = Int(arguments.dropFirst().first ?? "1000") ?? 1000
+            let silentShare = Double(arguments.dropFirst(2).first ?? "0.05") ?? 0.05
+            let timeout = Double(arguments.dropFirst(3).first ?? "2") ?? 2
+            let concurrency = Int(arguments.dropFirst(4).first ?? "256") ?? 256
+            try await cycle(count: count, silentShare: silentShare, timeout: timeout, concurrency: concurrency)
+        case "memory":
+            let count = Int(arguments.dropFirst().first ?? "10000") ?? 10000
+            try await memory(count: count)
+        default:
+            print("usage: EngineBench cycle [checks] [silent-share] [timeout-s] [concurrency] | memory [checks]")
+        }
+    }
+
+    /// A lab profile with one path to `count` loopback targets.
+    static func plan(targets: [String], probe: String, timeout: Double, concurrency: Int) throws -> Plan {
+        let profile = try ProfileLoader.parse("""
+        name: bench
+        roles: [{ id: gw, description: gateway }, { id: peer, description: loopback peers }]
+        paths:
+          - { id: bench, function: Bench, endpoints: [{ port: tcp/22, probe: \(probe) }], source: gw, target: peer, applies: required }
+        """, file: "bench-profile")
+        var config = SiteConfiguration()
+        config.roles = ["gw"]
+        config.hosts["peer"] = targets.map { try! TargetAddress.parse($0).get() }
+        config.schedule.timeout = .milliseconds(Int64(timeout * 1000))
+        config.schedule.interval = .seconds(Int64(timeout * 10))
+        config.schedule.concurrency = concurrency
+        return Planner(profile: profile, configuration: config).plan()
+    }
+
+    static func cycle(count: Int, silentShare: Double, timeout: Double, concurrency: Int) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let banner = try await LoopbackPeer.start(group: group, banner: "SSH-2.0-bench\r\n")
+        let silent = try await LoopbackPeer.start(group: group, banner: nil)
+        let silentCount = Int(Double(count) * silentShare)
+        let targets = (0..<count).map { index in
+            index < silentCount ? "127.0.0.1:\(silent.port)" : "127.0.0.1:\(banner.port)"
+        }.shuffled()
+        let plan = try plan(targets: targets, probe: "ssh", timeout: timeout, concurrency: concurrency)
+        let engine = Engine(plan: plan, runner: CheckRunner(context: ProbeContext(eventLoopGroup: group, logger: Logger(label: "bench"))),
+                            logger: Logger(label: "bench"), listenerSource: { nil })
+        let started = ContinuousClock.now
+        let snapshot = await engine.runCycle().snapshot
+        let wall = (ContinuousClock.now - started).seconds
+        let checks = snapshot.paths.flatMap(\.checks)
+        let byReason = Dictionary(grouping: checks, by: { $0.reason?.rawValue ?? "ok" }).mapValues(\.count)
+        print(String(format: "cycle: %d checks (%d silent), timeout %.1f s, concurrency %d: wall %.3f s = %.2f x timeout; results %@",
+                     count, silentCount, timeout, concurrency, wall, wall / timeout, byReason.description))
+        try await banner.close()
+        try await silent.close()
+    }
+
+    static func memory(count: Int) async throws {
+        let baseline = residentKiB()
+        let (config, profile) = try ConfigurationLoader.embeddedDefault()
+        let defaultPlan = Planner(profile: profile, configuration: config).plan()
+        let group = MultiThreadedEventLoopGroup.singleton
+        let context = ProbeContext(eventLoopGroup: group, logger: Logger(label: "bench"))
+        // Listener checks only, so nothing leaves the machine: memory of plan, results and snapshot.
+        let local = Engine(plan: defaultPlan, runner: CheckRunner(registry: ProbeRegistry([]), context: context),
+                           logger: Logger(label: "bench"), listenerSource: { nil })
+        _ = await local.runCycle()
+        let withDefault = residentKiB()
+        let targets = (0..<count).map { "127.0.0.\(1 + $0 % 250):\(40000 + $0 % 1000)" }
+        let big = Engine(plan: try plan(targets: targets, probe: "none", timeout: 1, concurrency: 256),
+                         runner: CheckRunner(registry: ProbeRegistry([]), context: context), logger: Logger(label: "bench"),
+                         listenerSource: { nil })
+        _ = await big.runCycle()
+        let withBig = residentKiB()
+        print("memory: baseline \(baseline) KiB; default profile (\(defaultPlan.checks.count) checks) \(withDefault) KiB; +\(count) checks \(withBig) KiB")
+    }
+
+    static func residentKiB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+}
+
+/// A loopback TCP server that greets with `banner`, or stays silent when nil.
+struct LoopbackPeer {
+    let channel: any Channel
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    static func start(group: any EventLoopGroup, banner: String?) async throws -> LoopbackPeer {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                guard let banner else { return channel.eventLoop.makeSucceededVoidFuture() }
+                return channel.writeAndFlush(ByteBuffer(string: banner)).flatMap { channel.close() }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return LoopbackPeer(channel: channel)
+    }
+
+    func close() async throws { try await channel.close() }
+}
