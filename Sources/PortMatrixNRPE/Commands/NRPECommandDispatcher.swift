@@ -1,0 +1,59 @@
+import NIOPosix
+
+/// Decides what a query gets: `_NRPE_CHECK`, a built-in, an external command, "not defined",
+/// or a refusal (nrpe closes those connections without a reply; the server logs why).
+struct NRPECommandDispatcher: Sendable {
+    enum Outcome: Sendable, Hashable {
+        case reply(NRPEResult)
+        case refuse(reason: String)
+    }
+
+    /// nrpe's default nasty_metachars plus CR and LF.
+    static let nastyMetacharacters: Set<Character> = ["|", "`", "&", ">", "<", "'", "\\", "[", "]", "{", "}", ";", "\r", "\n"]
+
+    var builtins: any NRPEBuiltinCommands
+    var externalCommands: [String: String]
+    var allowArguments: Bool
+    var commandTimeoutSeconds: Int
+    var runner = NRPEProcessRunner()
+    /// Where external commands block while they run.
+    var threadPool: NIOThreadPool
+
+    func respond(to request: NRPERequest, outputLimit: Int) async -> Outcome {
+        if request.command == NRPERequest.versionCheck {
+            return .reply(NRPEResult(state: .ok, output: NRPERequest.versionString))
+        }
+        if let result = await builtins.run(command: request.command, arguments: request.arguments) {
+            return .reply(result)
+        }
+        guard let template = externalCommands[request.command] else {
+            return .reply(NRPEResult(state: .unknown, output: "NRPE: Command '\(request.command)' not defined"))
+        }
+        if !request.arguments.isEmpty, !allowArguments {
+            return .refuse(reason: "arguments for '\(request.command)' refused: allow_arguments is off")
+        }
+        let text = ([request.command] + request.arguments).joined(separator: "!")
+        if let bad = text.first(where: Self.nastyMetacharacters.contains) {
+            return .refuse(reason: "request for '\(request.command)' contains the metacharacter \(bad.debugDescription)")
+        }
+        let commandLine = Self.substitute(arguments: request.arguments, into: template)
+        let (runner, timeout) = (runner, commandTimeoutSeconds)
+        do {
+            return .reply(try await threadPool.runIfActive {
+                runner.run(commandLine: commandLine, timeoutSeconds: timeout, outputLimit: outputLimit)
+            })
+        } catch {
+            return .refuse(reason: "server shutting down, '\(request.command)' not run")
+        }
+    }
+
+    /// `$ARG1$`…`$ARG16$`; missing arguments become empty, as in nrpe.
+    static func substitute(arguments: [String], into template: String) -> String {
+        var line = template
+        for index in stride(from: 16, through: 1, by: -1) {
+            let value = index <= arguments.count ? arguments[index - 1] : ""
+            line = line.replacing("$ARG\(index)$", with: value)
+        }
+        return line
+    }
+}

@@ -1,0 +1,127 @@
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// Answers the one request of a connection, then closes it (TLS close_notify included).
+///
+/// Every way a connection ends without a reply goes through ``refuse(context:_:)``, which
+/// writes the single log line that nrpe never writes.
+final class NRPERequestHandler: ChannelInboundHandler {
+    typealias InboundIn = NRPEPacket
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case awaitingRequest
+        case running
+        case done
+    }
+
+    private let dispatcher: NRPECommandDispatcher
+    private let registry: NRPEConnectionRegistry
+    private let requestTimeout: TimeAmount
+    private var logger: Logger
+    private var peer = "unknown peer"
+    private var state = State.awaitingRequest
+    private var timeout: Scheduled<Void>?
+    private var handshakeCompleted = false
+
+    init(dispatcher: NRPECommandDispatcher, registry: NRPEConnectionRegistry, requestTimeout: TimeAmount, logger: Logger) {
+        self.dispatcher = dispatcher
+        self.registry = registry
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        peer = context.channel.remoteAddress.map(Self.describe) ?? peer
+        logger[metadataKey: "peer"] = "\(peer)"
+        // The clock covers the TLS handshake and the whole request, so a client sending a
+        // byte a second cannot hold a connection longer than this (an idle timer would reset).
+        let seconds = requestTimeout.nanoseconds / 1_000_000_000
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: requestTimeout) { [self] in
+            if state == .awaitingRequest {
+                refuse(context: context, "no complete request within \(seconds) s")
+            }
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timeout?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let packet = unwrapInboundIn(data)
+        guard state == .awaitingRequest else { return }
+        timeout?.cancel()
+        guard packet.type == .query else {
+            refuse(context: context, "received a response packet instead of a query")
+            return
+        }
+        state = .running
+        registry.markBusy(context.channel)
+        let request = NRPERequest(parsing: packet.text)
+        let version = packet.version
+        let dispatcher = dispatcher
+        context.eventLoop.makeFutureWithTask {
+            await dispatcher.respond(to: request, outputLimit: NRPEPacket.capacity(of: version))
+        }.assumeIsolated().whenSuccess { [self] outcome in
+            guard state == .running else { return }  // the client went away meanwhile
+            switch outcome {
+            case .refuse(let reason):
+                refuse(context: context, reason)
+            case .reply(let result):
+                reply(context: context, version: version, result: result, command: request.command)
+            }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { handshakeCompleted = true }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if state == .awaitingRequest {
+            refuse(context: context, "client closed the connection before sending a request")
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case let error as NRPEDecodingError:
+            refuse(context: context, "invalid request: \(error)")
+        case let error as NIOSSLError where !handshakeCompleted:
+            refuse(context: context, "TLS handshake failed (plaintext client, e.g. check_nrpe -n, on a TLS listener?): \(error)")
+        case let error as BoringSSLError where !handshakeCompleted:
+            refuse(context: context, "TLS handshake failed (plaintext client, e.g. check_nrpe -n, on a TLS listener?): \(error)")
+        default:
+            refuse(context: context, "\(error)")
+        }
+    }
+
+    private func reply(context: ChannelHandlerContext, version: NRPEPacket.Version, result: NRPEResult, command: String) {
+        state = .done
+        let packet = NRPEPacket(version: version, type: .response, resultCode: result.state.rawValue, text: result.output)
+        logger.debug("NRPE: answered", metadata: ["command": "\(command)", "state": "\(result.state)", "version": "\(version.rawValue)"])
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: packet.encoded())))
+            .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Closes without a reply, as nrpe does, but says why: once per connection.
+    private func refuse(context: ChannelHandlerContext, _ reason: String) {
+        guard state != .done else { return }
+        state = .done
+        timeout?.cancel()
+        logger.warning("NRPE: closed connection from \(peer) without reply: \(reason)")
+        context.close(promise: nil)
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        switch address {
+        case .v6: "[\(address.ipAddress ?? "?")]:\(address.port ?? 0)"
+        default: "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Logging
+import NIOSSL
+
+/// Builds the server's TLS context: TLS 1.2 and 1.3, certificate based (check_nrpe's
+/// anonymous-DH fallback is not offered; BoringSSL has no ADH and every 4.x client works
+/// without it).
+enum NRPETLSContext {
+    static func make(_ configuration: NRPEServerConfiguration, logger: Logger) throws -> NIOSSLContext {
+        let certFile: String
+        let keyFile: String
+        if let configuredCert = configuration.certFile, let configuredKey = configuration.keyFile {
+            (certFile, keyFile) = (configuredCert, configuredKey)
+        } else {
+            let generated = try NRPESelfSignedCertificate.ensure(in: configuration.stateDirectory)
+            (certFile, keyFile) = (generated.certFile, generated.keyFile)
+            if generated.generated {
+                logger.notice("NRPE: generated a self-signed certificate", metadata: ["cert_file": "\(certFile)", "key_file": "\(keyFile)"])
+            }
+        }
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certFile).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+        )
+        tls.minimumTLSVersion = .tlsv12
+        tls.maximumTLSVersion = .tlsv13
+        if let caFile = configuration.caFile {
+            tls.trustRoots = .file(caFile)
+            tls.sendCANameList = true
+        }
+        switch configuration.clientCertificates {
+        case .none: tls.certificateVerification = .none
+        case .ask: tls.certificateVerification = .optionalVerification
+        case .require: tls.certificateVerification = .noHostnameVerification
+        }
+        return try NIOSSLContext(configuration: tls)
+    }
+}
