@@ -113,6 +113,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "PortMatrixSNMPTests", dependencies: ["PortMatrixSNMP"]),
-        .testTarget(name: "PortMatrixCLITests", dependencies: ["portmatrix"]),
+        .testTarget(name: "PortMatrixCLITests", dependencies: [
+            "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -27,7 +27,7 @@ public enum NagiosRenderer {
                                   max: Double(applicable.count)))
         }
         if let duration = snapshot.health.lastCycleDuration {
-            perf.append(PerfDatum("cycle_duration", (duration * 1000).rounded() / 1000, unit: "s", min: 0))
+            perf.append(PerfDatum("cycle_duration", (duration * 1_000_000).rounded() / 1_000_000, unit: "s", min: 0))
         }
         var long: [String] = findings.map { "[\($0.status.nagiosName)] \($0.ruleID): \($0.message)" }
         for path in selected.sorted(by: { $0.status.severity > $1.status.severity }) where path.status != .skipped {
@@ -67,7 +67,7 @@ public enum NagiosRenderer {
                 parts.append("no cycle for \(Int(age)) s")
             }
             perf.append(PerfDatum("cycle_age", age.rounded(), unit: "s", min: 0))
-            perf.append(PerfDatum("cycle_duration", (duration * 1000).rounded() / 1000, unit: "s", min: 0))
+            perf.append(PerfDatum("cycle_duration", (duration * 1_000_000).rounded() / 1_000_000, unit: "s", min: 0))
         } else {
             status = .unknown
             parts.append("no cycle completed yet")
@@ -135,5 +135,24 @@ extension PlannedCheck {
     /// `smtp 10.0.0.25:25` or `listen tcp/25`, unique within a path.
     public var targetLabel: String {
         kind == .listener ? "listen \(portSpec)" : "\(probe) \(transport.rawValue)/\(targetDescription)"
+    }
+}
+
+extension NagiosRenderer {
+    /// Listener compliance: `check_listeners`, from the listener checks of the snapshot.
+    public static func listeners(_ snapshot: Snapshot) -> PluginOutput {
+        let checks = snapshot.paths.flatMap { path in path.checks.filter { $0.check.kind == .listener } }
+        guard !checks.isEmpty else {
+            return PluginOutput(status: .ok, text: "PORTMATRIX OK - listeners: no path expects a local listener here")
+        }
+        let bad = checks.filter { $0.status != .ok }
+        let status = Status.worst(checks.map(\.status))
+        let summary = bad.isEmpty
+            ? "listeners: all \(checks.count) expected listeners present"
+            : "listeners: \(bad.count) of \(checks.count) not as expected; " + bad.prefix(5).map { "\($0.check.pathID) \($0.check.portSpec) \($0.message)" }.joined(separator: "; ")
+        let perf = [PerfDatum("expected", Double(checks.count), min: 0),
+                    PerfDatum("missing", Double(checks.filter { $0.reason == .notListening }.count), min: 0)]
+        let long = checks.map { "[\($0.status.nagiosName)] \($0.check.pathID): \($0.check.portSpec) \($0.message)" }
+        return render(status: status, summary: summary, perf: perf, long: long, trailingPerf: [])
     }
 }

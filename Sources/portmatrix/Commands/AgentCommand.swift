@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import PortMatrixEngine
 import PortMatrixModel
+import PortMatrixNRPE
 import ServiceLifecycle
 
 struct AgentCommand: AsyncParsableCommand {
@@ -31,7 +32,18 @@ struct AgentCommand: AsyncParsableCommand {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let engine = Wiring.engine(plan: plan, group: group, logger: logger)
-        let services: [any Service] = [EngineService(engine: engine, logger: logger, onChange: { _, _ in })]
+        var services: [any Service] = [EngineService(engine: engine, logger: logger, onChange: { _, _ in })]
+        if !configuration.nrpe.listen.isEmpty {  // `listen: []` turns the listener off
+            let commands = EngineNRPECommands(store: engine.store, links: { [] })
+            do {
+                let server = try NRPEServer(configuration: NRPEServerConfiguration(configuration.nrpe), builtins: commands,
+                                            logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
+                services.append(NRPEService(server: server))
+            } catch {
+                Output.error("\(configuration.origin): \(error)")
+                throw ExitCode(2)
+            }
+        }
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await serviceGroup.run()

@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import NIOPosix
+import PortMatrixEngine
+import PortMatrixModel
+import PortMatrixNRPE
+import PortMatrixReport
+import Testing
+@testable import portmatrix
+
+/// The NRPE built-ins through Debian's real check_nrpe: state and text equal what
+/// `portmatrix check --format nagios` renders for the same snapshot.
+@Suite(.serialized)
+struct NRPEBuiltinsTests {
+    static let checkNRPE = "/usr/lib/nagios/plugins/check_nrpe"
+
+    /// An engine whose checks answer from a script, so the snapshot is the same for both sides.
+    static func engine() async throws -> Engine {
+        let (config, profile) = try ConfigurationLoader.parse("""
+        hosts: { vendor-servers: [up.test, down.test] }
+        choices: { ntp: internal }
+        """, file: "nrpe-test.yaml")
+        let plan = Planner(profile: profile, configuration: config).plan()
+        let probe = StubProbe()
+        let runner = CheckRunner(registry: ProbeRegistry([probe]), context: ProbeContext(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "t")))
+        let engine = Engine(plan: plan, runner: runner, logger: Logger(label: "t"), listenerSource: { nil })
+        _ = await engine.runCycle()
+        return engine
+    }
+
+    static func query(_ port: Int, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: checkNRPE)
+        process.arguments = ["-H", "127.0.0.1", "-p", "\(port)", "-n", "-t", "10"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return (process.terminationStatus, text)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: checkNRPE)))
+    func builtinsMatchTheCheckCommandsRendering() async throws {
+        let engine = try await Self.engine()
+        var configuration = NRPEServerConfiguration()
+        configuration.listen = ["127.0.0.1:0"]
+        configuration.tlsMode = .off
+        let server = try NRPEServer(configuration: configuration,
+                                    builtins: EngineNRPECommands(store: engine.store, links: { [("snmp", .ok, "connected")] }),
+                                    logger: Logger(label: "t"))
+        let port = try #require(try await server.start().first?.port)
+        defer { Task { await server.shutdown() } }
+        let snapshot = engine.store.snapshot
+
+        let overall = NagiosRenderer.compliance(snapshot)
+        let (status, text) = try Self.query(port, ["-c", "check_portmatrix"])
+        #expect(status == overall.exitCode)
+        #expect(text == overall.text)
+        #expect(overall.status == .critical)
+
+        let path = NagiosRenderer.path(snapshot, id: "licence-ssh")
+        let (pathStatus, pathText) = try Self.query(port, ["-c", "check_path", "-a", "licence-ssh"])
+        #expect(pathStatus == path.exitCode)
+        #expect(pathText == path.text)
+        #expect(pathText.hasPrefix("PORTMATRIX CRITICAL - licence-ssh: 1 of 2 checks failing"))
+
+        let (unknownStatus, unknownText) = try Self.query(port, ["-c", "check_path", "-a", "no-such-path"])
+        #expect(unknownStatus == 3)
+        #expect(unknownText.hasPrefix("PORTMATRIX UNKNOWN - no path 'no-such-path'"))
+
+        let (agentStatus, agentText) = try Self.query(port, ["-c", "check_agent"])
+        #expect(agentStatus == 0)
+        #expect(agentText.contains("[OK] snmp: connected"))
+    }
+}
+
+/// `up.*` answers, everything else refuses.
+struct StubProbe: Probe {
+    let name = "ssh"
+    func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
+        request.host.hasPrefix("up") ? .success("SSH-2.0-stub", phases: PhaseTimings(total: 0.001))
+            : .failure(.refused, "connection refused", phases: PhaseTimings(total: 0.0005))
+    }
+}
