@@ -56,7 +56,7 @@ struct EngineBench {
         }.shuffled()
         let plan = try plan(targets: targets, probe: "ssh", timeout: timeout, concurrency: concurrency)
         let engine = Engine(plan: plan, runner: CheckRunner(context: ProbeContext(eventLoopGroup: group, logger: Logger(label: "bench"))),
-                            logger: Logger(label: "bench"), listenerSource: { nil })
+                            logger: Logger(label: "bench"), listenerSource: { _ in nil })
         let started = ContinuousClock.now
         let snapshot = await engine.runCycle().snapshot
         let wall = (ContinuousClock.now - started).seconds
@@ -76,13 +76,13 @@ struct EngineBench {
         let context = ProbeContext(eventLoopGroup: group, logger: Logger(label: "bench"))
         // Listener checks only, so nothing leaves the machine: memory of plan, results and snapshot.
         let local = Engine(plan: defaultPlan, runner: CheckRunner(registry: ProbeRegistry([]), context: context),
-                           logger: Logger(label: "bench"), listenerSource: { nil })
+                           logger: Logger(label: "bench"), listenerSource: { _ in nil })
         _ = await local.runCycle()
         let withDefault = residentKiB()
         let targets = (0..<count).map { "127.0.0.\(1 + $0 % 250):\(40000 + $0 % 1000)" }
         let big = Engine(plan: try plan(targets: targets, probe: "none", timeout: 1, concurrency: 256),
                          runner: CheckRunner(registry: ProbeRegistry([]), context: context), logger: Logger(label: "bench"),
-                         listenerSource: { nil })
+                         listenerSource: { _ in nil })
         _ = await big.runCycle()
         let withBig = residentKiB()
         print("memory: baseline \(baseline) KiB; default profile (\(defaultPlan.checks.count) checks) \(withDefault) KiB; +\(count) checks \(withBig) KiB")

@@ -139,20 +139,20 @@ extension PlannedCheck {
 }
 
 extension NagiosRenderer {
-    /// Listener compliance: `check_listeners`, from the listener checks of the snapshot.
+    /// Listener compliance: `check_listeners`, from the latest scan (expected, missing, unexpected).
     public static func listeners(_ snapshot: Snapshot) -> PluginOutput {
-        let checks = snapshot.paths.flatMap { path in path.checks.filter { $0.check.kind == .listener } }
-        guard !checks.isEmpty else {
-            return PluginOutput(status: .ok, text: "PORTMATRIX OK - listeners: no path expects a local listener here")
+        guard let report = snapshot.listeners else {
+            let expectsAny = snapshot.paths.contains { $0.checks.contains { $0.check.kind == .listener } }
+            return expectsAny
+                ? PluginOutput(status: .unknown, text: "PORTMATRIX UNKNOWN - listeners: no scan of local sockets yet")
+                : PluginOutput(status: .ok, text: "PORTMATRIX OK - listeners: no path expects a local listener here")
         }
-        let bad = checks.filter { $0.status != .ok }
-        let status = Status.worst(checks.map(\.status))
-        let summary = bad.isEmpty
-            ? "listeners: all \(checks.count) expected listeners present"
-            : "listeners: \(bad.count) of \(checks.count) not as expected; " + bad.prefix(5).map { "\($0.check.pathID) \($0.check.portSpec) \($0.message)" }.joined(separator: "; ")
-        let perf = [PerfDatum("expected", Double(checks.count), min: 0),
-                    PerfDatum("missing", Double(checks.filter { $0.reason == .notListening }.count), min: 0)]
-        let long = checks.map { "[\($0.status.nagiosName)] \($0.check.pathID): \($0.check.portSpec) \($0.message)" }
-        return render(status: status, summary: summary, perf: perf, long: long, trailingPerf: [])
+        let perf = [PerfDatum("expected", Double(report.expected.count), min: 0),
+                    PerfDatum("missing", Double(report.missing.count), min: 0),
+                    PerfDatum("loopback_only", Double(report.loopbackOnly.count), min: 0),
+                    PerfDatum("unexpected", Double(report.unexpected.count), min: 0)]
+        var long = report.expected.map { "[\($0.status.nagiosName)] \($0.pathID): \($0.port) \($0.message)" }
+        long += report.unexpected.map { "[\(report.unexpectedStatus.nagiosName)] unexpected: \($0.description)" }
+        return render(status: report.status, summary: "listeners: \(report.summary)", perf: perf, long: long, trailingPerf: [])
     }
 }

@@ -23,7 +23,7 @@ struct NRPEBuiltinsTests {
         let plan = Planner(profile: profile, configuration: config).plan()
         let probe = StubProbe()
         let runner = CheckRunner(registry: ProbeRegistry([probe]), context: ProbeContext(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "t")))
-        let engine = Engine(plan: plan, runner: runner, logger: Logger(label: "t"), listenerSource: { nil })
+        let engine = Engine(plan: plan, runner: runner, logger: Logger(label: "t"), listenerSource: { _ in nil })
         _ = await engine.runCycle()
         return engine
     }

@@ -8,7 +8,7 @@ import PortMatrixModel
 /// - A discouraged port open to the network is a warning (`discouraged`) unless `listeners.allow` names it.
 /// - Any other listener is unexpected (`listeners.unexpected`), unless allowed, or loopback-only and ignored.
 public enum ListenerCompliance {
-    public static func evaluate(expected: [ExpectedListener], policy: ListenerPolicy, listeners: [Listener]) -> ListenerReport {
+    public static func evaluate(expected: [ExpectedListener], policy: ListenerSettings, listeners: [Listener]) -> ListenerReport {
         let byPort = Dictionary(grouping: listeners, by: \.portSpec)
         let allowed = Set(policy.allow)
         var seen = Set<ExpectedListener>()
@@ -58,7 +58,7 @@ public enum ListenerCompliance {
     /// One expected port on its own, as a single planned listener check needs it.
     ///
     /// A path's `any` rule is not applied here: that is the caller's path aggregation.
-    public static func check(_ item: ExpectedListener, policy: ListenerPolicy, listeners: [Listener]) -> ExpectedListenerResult {
+    public static func check(_ item: ExpectedListener, policy: ListenerSettings, listeners: [Listener]) -> ExpectedListenerResult {
         judge(item, found: listeners.filter { $0.portSpec == item.port }.sorted(), allowed: policy.allow.contains(item.port),
               pathSatisfied: false)
     }

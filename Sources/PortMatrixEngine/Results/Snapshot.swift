@@ -9,6 +9,8 @@ public struct Snapshot: Sendable {
     public var paths: [PathResult]
     public var findings: [PlanFinding]
     public var health: EngineHealth
+    /// The latest scan of local listeners, when this host is the target of any path.
+    public var listeners: ListenerReport?
 
     public init(generatedAt: Date, status: Status, summary: String, paths: [PathResult], findings: [PlanFinding], health: EngineHealth) {
         self.generatedAt = generatedAt

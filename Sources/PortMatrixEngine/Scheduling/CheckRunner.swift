@@ -25,7 +25,8 @@ public struct CheckRunner: Sendable {
         case .probe:
             raw = await probe(check)
         }
-        return Verdict.judge(raw, thresholds: check.thresholds, expectClosed: expectClosed)
+        // Listener checks judge discouraged ports themselves (open 8080 warns).
+        return Verdict.judge(raw, thresholds: check.thresholds, expectClosed: expectClosed && check.kind == .probe)
     }
 
     func probe(_ check: PlannedCheck) async -> ProbeOutcome {
@@ -76,4 +77,6 @@ public struct CheckRunner: Sendable {
 /// What the cycle's listener scan says about one expected local endpoint.
 public protocol ListenerLookup: Sendable {
     func outcome(for check: PlannedCheck) -> ProbeOutcome
+    /// The whole comparison, unexpected listeners included, for `check_listeners`.
+    var report: ListenerReport? { get }
 }

@@ -8,11 +8,11 @@ import PortMatrixModel
 public final class Engine: Sendable {
     public let store: ResultStore
     private let runner: CheckRunner
-    private let listenerSource: @Sendable () -> (any ListenerLookup)?
+    private let listenerSource: @Sendable (Plan) -> (any ListenerLookup)?
     private let logger: Logger
 
     public init(plan: Plan, runner: CheckRunner, logger: Logger,
-                listenerSource: @escaping @Sendable () -> (any ListenerLookup)?) {
+                listenerSource: @escaping @Sendable (Plan) -> (any ListenerLookup)? = { LocalListeners.scan(plan: $0) }) {
         self.store = ResultStore(plan: plan)
         self.runner = runner
         self.logger = logger
@@ -26,7 +26,7 @@ public final class Engine: Sendable {
         let start = Date()
         let clock = ContinuousClock.now
         let needsListeners = plan.paths.contains { path in path.checks.contains { $0.kind == .listener } }
-        let listeners = needsListeners ? listenerSource() : nil
+        let listeners = needsListeners ? listenerSource(plan) : nil
         let work: [(PlannedCheck, Bool)] = plan.paths
             .filter { only == nil || only!.contains($0.id) }
             .flatMap { path in path.checks.map { ($0, path.expectClosed) } }
@@ -51,7 +51,7 @@ public final class Engine: Sendable {
             for _ in 0..<min(concurrency, work.count) { launch() }
             while await group.next() != nil { launch() }
         }
-        store.cycleFinished(start: start, duration: (ContinuousClock.now - clock).seconds)
+        store.cycleFinished(start: start, duration: (ContinuousClock.now - clock).seconds, listeners: listeners?.report)
         return store.publish()
     }
 

@@ -10,6 +10,7 @@ public final class ResultStore: Sendable {
         var results: [String: CheckResult] = [:]
         var lastChange: [String: (Status, Date)] = [:]
         var health: EngineHealth
+        var listeners: ListenerReport?
         var snapshot: Snapshot?
     }
 
@@ -41,8 +42,9 @@ public final class ResultStore: Sendable {
         }
     }
 
-    public func cycleFinished(start: Date, duration: Double) {
+    public func cycleFinished(start: Date, duration: Double, listeners: ListenerReport? = nil) {
         state.withLock { state in
+            if let listeners { state.listeners = listeners }
             state.health.cycles += 1
             state.health.lastCycleStart = start
             state.health.lastCycleDuration = duration
@@ -78,7 +80,7 @@ public final class ResultStore: Sendable {
                 changes = []
             }
             state.health = snapshot.health
-            snapshot.health = state.health
+            snapshot.listeners = state.listeners
             state.snapshot = snapshot
             return (snapshot, changes)
         }

@@ -79,13 +79,21 @@ public struct Schedule: Sendable, Hashable {
     public init() {}
 }
 
+/// How listeners no path explains are judged (`listeners:`).
 public struct ListenerSettings: Sendable, Hashable {
-    public var unexpected: Status = .warning
-    public var allow: [PortSpec] = []
-    /// Loopback-only sockets (local resolvers, MTAs' pickup ports) are invisible to the network.
-    public var ignoreLoopback: Bool = true
+    /// Status of an unexpected listener: `ok` (report only), `warning` (default) or `critical`.
+    public var unexpected: Status
+    /// Ports the site accepts besides the matrix (`[tcp/22]`).
+    public var allow: [PortSpec]
+    /// Loopback-only sockets (local resolvers, MTAs' pickup ports) cannot be reached from the
+    /// network, so by default they are never unexpected.
+    public var ignoreLoopback: Bool
 
-    public init() {}
+    public init(unexpected: Status = .warning, allow: [PortSpec] = [], ignoreLoopback: Bool = true) {
+        self.unexpected = unexpected
+        self.allow = allow
+        self.ignoreLoopback = ignoreLoopback
+    }
 }
 
 public struct NRPESettings: Sendable, Hashable {

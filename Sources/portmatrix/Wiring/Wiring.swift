@@ -7,6 +7,6 @@ import PortMatrixModel
 enum Wiring {
     static func engine(plan: Plan, group: any EventLoopGroup, logger: Logger) -> Engine {
         let runner = CheckRunner(registry: .standard, context: ProbeContext(eventLoopGroup: group, logger: logger))
-        return Engine(plan: plan, runner: runner, logger: logger, listenerSource: { nil })
+        return Engine(plan: plan, runner: runner, logger: logger)
     }
 }

@@ -12,7 +12,7 @@ import Testing
     let smtpd = Listener(transport: .tcp, address: "0.0.0.0", port: 25, pid: 812, process: "smtpd")
 
     @Test func presentListenerIsOKAndNamesItsOwner() throws {
-        let report = ListenerCompliance.evaluate(expected: [smtp], policy: ListenerPolicy(), listeners: [smtpd])
+        let report = ListenerCompliance.evaluate(expected: [smtp], policy: ListenerSettings(), listeners: [smtpd])
         #expect(report.status == .ok)
         let row = try #require(report.expected.first)
         #expect(row.status == .ok)
@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func missingListenerIsCriticalNotListening() throws {
-        let report = ListenerCompliance.evaluate(expected: [smtp, adminHTTPS], policy: ListenerPolicy(), listeners: [smtpd])
+        let report = ListenerCompliance.evaluate(expected: [smtp, adminHTTPS], policy: ListenerSettings(), listeners: [smtpd])
         #expect(report.status == .critical)
         #expect(report.missing == [PortSpec(.tcp, 8443)])
         let row = try #require(report.expected.last)
@@ -38,7 +38,7 @@ import Testing
             Listener(transport: .tcp, address: "127.0.0.1", port: 5666, pid: 40, process: "portmatrix"),
             Listener(transport: .tcp, address: "::1", port: 5666, pid: 40, process: "portmatrix"),
         ]
-        let report = ListenerCompliance.evaluate(expected: [nrpe], policy: ListenerPolicy(), listeners: local)
+        let report = ListenerCompliance.evaluate(expected: [nrpe], policy: ListenerSettings(), listeners: local)
         #expect(report.status == .warning)
         #expect(report.loopbackOnly == [PortSpec(.tcp, 5666)])
         #expect(report.missing.isEmpty)
@@ -53,14 +53,14 @@ import Testing
             Listener(transport: .tcp, address: "127.0.0.1", port: 5666),
             Listener(transport: .tcp, address: "192.0.2.10", port: 5666),
         ]
-        let report = ListenerCompliance.evaluate(expected: [nrpe], policy: ListenerPolicy(), listeners: both)
+        let report = ListenerCompliance.evaluate(expected: [nrpe], policy: ListenerSettings(), listeners: both)
         #expect(report.status == .ok)
         #expect(report.expected.first?.message == "tcp/5666 on 192.0.2.10")
     }
 
     @Test func discouragedPortOpenIsWarning() throws {
         let lighttpd = Listener(transport: .tcp, address: "::", port: 8080, pid: 9, process: "lighttpd")
-        let report = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerPolicy(), listeners: [lighttpd])
+        let report = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerSettings(), listeners: [lighttpd])
         #expect(report.status == .warning)
         #expect(report.discouragedOpen == [PortSpec(.tcp, 8080)])
         let row = try #require(report.expected.first)
@@ -71,7 +71,7 @@ import Testing
 
     @Test func discouragedPortOpenButAllowedIsOK() {
         let open = Listener(transport: .tcp, address: "0.0.0.0", port: 8080)
-        let report = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerPolicy(allow: [PortSpec(.tcp, 8080)]), listeners: [open])
+        let report = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerSettings(allow: [PortSpec(.tcp, 8080)]), listeners: [open])
         #expect(report.status == .ok)
         #expect(report.discouragedOpen.isEmpty)
         #expect(report.allowed.isEmpty, "the port is expected, so it is reported as a row, not as an allowed extra")
@@ -80,16 +80,16 @@ import Testing
     @Test func openPortNotMarkedDiscouragedIsOK() {
         var plain = adminHTTP
         plain.discouraged = false
-        let report = ListenerCompliance.evaluate(expected: [plain], policy: ListenerPolicy(),
+        let report = ListenerCompliance.evaluate(expected: [plain], policy: ListenerSettings(),
                                                  listeners: [Listener(transport: .tcp, address: "0.0.0.0", port: 8080)])
         #expect(report.status == .ok)
     }
 
     @Test func discouragedPortClosedOrLoopbackOnlyIsOK() {
-        let closed = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerPolicy(), listeners: [])
+        let closed = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerSettings(), listeners: [])
         #expect(closed.status == .ok)
         #expect(closed.missing.isEmpty)
-        let local = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerPolicy(),
+        let local = ListenerCompliance.evaluate(expected: [adminHTTP], policy: ListenerSettings(),
                                                 listeners: [Listener(transport: .tcp, address: "127.0.0.1", port: 8080)])
         #expect(local.status == .ok)
         #expect(local.loopbackOnly.isEmpty)
@@ -98,7 +98,7 @@ import Testing
     @Test(arguments: [Status.ok, .warning, .critical])
     func unexpectedListenerTakesThePolicyStatus(policyStatus: Status) throws {
         let mysqld = Listener(transport: .tcp, address: "0.0.0.0", port: 3306, pid: 77, process: "mysqld")
-        let report = ListenerCompliance.evaluate(expected: [smtp], policy: ListenerPolicy(unexpected: policyStatus), listeners: [smtpd, mysqld])
+        let report = ListenerCompliance.evaluate(expected: [smtp], policy: ListenerSettings(unexpected: policyStatus), listeners: [smtpd, mysqld])
         #expect(report.unexpected == [mysqld])
         #expect(report.unexpectedStatus == policyStatus)
         #expect(report.status == policyStatus)
@@ -108,7 +108,7 @@ import Testing
     @Test func transportMatters() {
         // udp/25 is no SMTP listener and tcp/25 expected does not explain it.
         let udp25 = Listener(transport: .udp, address: "0.0.0.0", port: 25)
-        let report = ListenerCompliance.evaluate(expected: [smtp], policy: ListenerPolicy(), listeners: [udp25])
+        let report = ListenerCompliance.evaluate(expected: [smtp], policy: ListenerSettings(), listeners: [udp25])
         #expect(report.missing == [PortSpec(.tcp, 25)])
         #expect(report.unexpected == [udp25])
         #expect(report.status == .critical)
@@ -116,7 +116,7 @@ import Testing
 
     @Test func allowedListenerIsNotUnexpected() {
         let sshd = Listener(transport: .tcp, address: "0.0.0.0", port: 22, pid: 600, process: "sshd")
-        let report = ListenerCompliance.evaluate(expected: [], policy: ListenerPolicy(allow: [PortSpec(.tcp, 22)]), listeners: [sshd])
+        let report = ListenerCompliance.evaluate(expected: [], policy: ListenerSettings(allow: [PortSpec(.tcp, 22)]), listeners: [sshd])
         #expect(report.status == .ok)
         #expect(report.allowed == [sshd])
         #expect(report.unexpected.isEmpty)
@@ -124,12 +124,12 @@ import Testing
 
     @Test func loopbackListenersAreIgnoredByDefaultOnly() {
         let resolved = Listener(transport: .udp, address: "127.0.0.53", port: 53, pid: 300, process: "systemd-resolve")
-        let ignoring = ListenerCompliance.evaluate(expected: [], policy: ListenerPolicy(), listeners: [resolved])
+        let ignoring = ListenerCompliance.evaluate(expected: [], policy: ListenerSettings(), listeners: [resolved])
         #expect(ignoring.status == .ok)
         #expect(ignoring.ignored == [resolved])
         #expect(ignoring.unexpected.isEmpty)
 
-        let strict = ListenerCompliance.evaluate(expected: [], policy: ListenerPolicy(ignoreLoopback: false), listeners: [resolved])
+        let strict = ListenerCompliance.evaluate(expected: [], policy: ListenerSettings(ignoreLoopback: false), listeners: [resolved])
         #expect(strict.status == .warning)
         #expect(strict.unexpected == [resolved])
         #expect(strict.ignored.isEmpty)
@@ -140,17 +140,17 @@ import Testing
         let expected = ports.map { ExpectedListener(pathID: "keyserver-users-internal", port: $0, rule: .any) }
         let ldaps = Listener(transport: .tcp, address: "0.0.0.0", port: 1636, pid: 2, process: "slapd")
 
-        let satisfied = ListenerCompliance.evaluate(expected: expected, policy: ListenerPolicy(), listeners: [ldaps])
+        let satisfied = ListenerCompliance.evaluate(expected: expected, policy: ListenerSettings(), listeners: [ldaps])
         #expect(satisfied.status == .ok)
         #expect(satisfied.missing.isEmpty)
         #expect(satisfied.expected.map(\.status) == [.ok, .ok, .ok, .ok])
 
-        let none = ListenerCompliance.evaluate(expected: expected, policy: ListenerPolicy(), listeners: [])
+        let none = ListenerCompliance.evaluate(expected: expected, policy: ListenerSettings(), listeners: [])
         #expect(none.status == .critical)
         #expect(none.missing == ports)
 
         // Loopback-only does not satisfy the path: nobody on the network can use it.
-        let local = ListenerCompliance.evaluate(expected: expected, policy: ListenerPolicy(),
+        let local = ListenerCompliance.evaluate(expected: expected, policy: ListenerSettings(),
                                                 listeners: [Listener(transport: .tcp, address: "127.0.0.1", port: 1636)])
         #expect(local.status == .critical)
         #expect(local.missing.count == 3)
@@ -158,21 +158,21 @@ import Testing
 
     @Test func portSharedByTwoPathsIsOneRowEachAndNamedOnce() {
         let inbound = ExpectedListener(pathID: "smtp-in-internet", port: PortSpec(.tcp, 25))
-        let report = ListenerCompliance.evaluate(expected: [smtp, inbound, smtp], policy: ListenerPolicy(), listeners: [])
+        let report = ListenerCompliance.evaluate(expected: [smtp, inbound, smtp], policy: ListenerSettings(), listeners: [])
         #expect(report.expected.map(\.pathID) == ["smtp-from-mailserver", "smtp-in-internet"])
         #expect(report.missing == [PortSpec(.tcp, 25)])
         #expect(report.summary == "0/2 expected listeners ok; missing: tcp/25 (smtp-from-mailserver, smtp-in-internet)")
     }
 
     @Test func nothingExpectedNothingListeningIsOK() {
-        let report = ListenerCompliance.evaluate(expected: [], policy: ListenerPolicy(), listeners: [])
+        let report = ListenerCompliance.evaluate(expected: [], policy: ListenerSettings(), listeners: [])
         #expect(report.status == .ok)
         #expect(report.summary == "0/0 expected listeners ok, no unexpected listeners")
     }
 
     @Test func reportEncodesSnakeCaseJSONAndRoundTrips() throws {
         let mysqld = Listener(transport: .tcp, address: "0.0.0.0", port: 3306)
-        let report = ListenerCompliance.evaluate(expected: [smtp, adminHTTPS], policy: ListenerPolicy(), listeners: [smtpd, mysqld])
+        let report = ListenerCompliance.evaluate(expected: [smtp, adminHTTPS], policy: ListenerSettings(), listeners: [smtpd, mysqld])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(report)
@@ -195,12 +195,12 @@ import Testing
 
     @Test func singleCheckAgreesWithTheReportAndBecomesAProbeOutcome() throws {
         let everything = [smtpd, Listener(transport: .tcp, address: "127.0.0.1", port: 5666)]
-        let report = ListenerCompliance.evaluate(expected: [smtp, nrpe, adminHTTPS], policy: ListenerPolicy(), listeners: everything)
+        let report = ListenerCompliance.evaluate(expected: [smtp, nrpe, adminHTTPS], policy: ListenerSettings(), listeners: everything)
         for item in [smtp, nrpe, adminHTTPS] {
-            let single = ListenerCompliance.check(item, policy: ListenerPolicy(), listeners: everything)
+            let single = ListenerCompliance.check(item, policy: ListenerSettings(), listeners: everything)
             #expect(report.expected.contains(single))
         }
-        let outcome = ListenerCompliance.check(adminHTTPS, policy: ListenerPolicy(), listeners: everything).outcome
+        let outcome = ListenerCompliance.check(adminHTTPS, policy: ListenerSettings(), listeners: everything).outcome
         #expect(outcome.status == .critical)
         #expect(outcome.reason == .notListening)
         #expect(outcome.message == "tcp/8443 not listening")

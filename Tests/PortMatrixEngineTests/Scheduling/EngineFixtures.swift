@@ -24,7 +24,7 @@ enum EngineFixtures {
 
     static func engine(_ plan: Plan, probes: [any Probe], listeners: (any ListenerLookup)? = nil) -> Engine {
         let runner = CheckRunner(registry: ProbeRegistry(probes), context: ProbeContext(eventLoopGroup: group, logger: Logger(label: "test")))
-        return Engine(plan: plan, runner: runner, logger: Logger(label: "test"), listenerSource: { listeners })
+        return Engine(plan: plan, runner: runner, logger: Logger(label: "test"), listenerSource: { _ in listeners })
     }
 
     /// Outcome by target host: `ok`, `refused`, `slow`, `hang` (ignores cancellation).
