@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -95,6 +96,17 @@ let package = Package(
             ],
             path: "Benchmarks/EngineBench"
         ),
+        // CPU per check of the probes, for Benchmarks/Probes/run.sh; not shipped.
+        .executableTarget(
+            name: "ProbeBench",
+            dependencies: [
+                "PortMatrixEngine", "PortMatrixModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Probes/ProbeBench"
+        ),
         .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel"]),
         .testTarget(name: "PortMatrixEngineTests", dependencies: [
             "PortMatrixEngine", "PortMatrixModel", "PortMatrixReport",
@@ -103,6 +115,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PortMatrixNRPETests", dependencies: [
             "PortMatrixNRPE",

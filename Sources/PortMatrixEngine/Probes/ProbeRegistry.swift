@@ -13,5 +13,23 @@ public struct ProbeRegistry: Sendable {
     /// Every protocol portmatrix speaks. Adding a protocol: one file in Probes/, one line here.
     public static let standard = ProbeRegistry([
         TCPConnectProbe(),
+        SMTPProbe(),
+        SSHProbe(),
+        TLSProbe(),
+        TLSProbe(name: "syslog-tls"),
+        HTTPProbe(tls: false),
+        HTTPProbe(tls: true),
+        DNSProbe(),
+        SNTPProbe(),
+        LDAPProbe(implicitTLS: false),
+        LDAPProbe(implicitTLS: true),
+        POP3Probe(implicitTLS: false),
+        POP3Probe(implicitTLS: true),
+        IMAPProbe(implicitTLS: false),
+        IMAPProbe(implicitTLS: true),
+        RsyncProbe(),
+        RazorProbe(),
+        PyzorProbe(),
+        UDPProbe(),
     ])
 }

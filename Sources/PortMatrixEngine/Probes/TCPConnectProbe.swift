@@ -1,11 +1,19 @@
-/// Plain TCP connect: the fallback for ports with no protocol of their own.
+/// Plain TCP connect: the fallback for ports with no protocol of their own. With
+/// `expectBanner` it also reads the first line the server sends.
 public struct TCPConnectProbe: Probe {
     public let name = "tcp"
 
     public init() {}
 
     public func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
-        // Placeholder until the transport lands.
-        .failure(.internalError, "tcp probe not implemented yet", status: .unknown)
+        await ProbeSession.run(request, context: context) { connection in
+            guard request.options.expectBanner != nil else {
+                return "connected to \(connection.observations.peerAddress ?? request.host)"
+            }
+            let line = try await connection.readLine()
+            connection.observations.banner = line
+            try connection.checkExpectedBanner(line)
+            return line.printable
+        }
     }
 }

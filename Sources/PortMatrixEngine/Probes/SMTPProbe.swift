@@ -1,0 +1,84 @@
+/// ESMTP dialogue (RFC 5321, 3207): greeting, EHLO, STARTTLS per policy, EHLO again, QUIT.
+/// Reads multi-line replies to the line with a space after the code, so a `220-` banner and a
+/// capability list ending in `250 STARTTLS` are understood.
+public struct SMTPProbe: Probe {
+    public let name = "smtp"
+
+    public init() {}
+
+    public func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
+        await ProbeSession.run(request, context: context) { connection in
+            let greeting = try await SMTPReply.read(from: connection)
+            connection.observations.banner = greeting.lines.first
+            guard greeting.code == 220 else {
+                throw ProbeFailure(.protocolError, "server refuses service: \(greeting.text.printable)")
+            }
+            try connection.checkExpectedBanner(greeting.text)
+
+            var extensions = try await ehlo(connection)
+            var upgraded = false
+            connection.observations.smtp = SMTPObservation(starttls: false, extensions: extensions)
+            if try request.options.starttls.shouldUpgrade(offered: extensions.contains("STARTTLS"), protocolName: "SMTP") {
+                try await connection.write("STARTTLS\r\n")
+                let ready = try await SMTPReply.read(from: connection)
+                guard ready.code == 220 else {
+                    throw ProbeFailure(.protocolError, "STARTTLS refused: \(ready.text.printable)")
+                }
+                try await connection.startTLS()
+                upgraded = true
+                // RFC 3207: forget what was learnt before TLS and ask again.
+                extensions = try await ehlo(connection)
+                connection.observations.smtp = SMTPObservation(starttls: true, extensions: extensions)
+            }
+            try? await connection.write("QUIT\r\n")
+            _ = try? await SMTPReply.read(from: connection)
+
+            var message = greeting.lines.first.map { String($0.printable.prefix(120)) } ?? "220"
+            if upgraded, let tls = connection.observations.tls { message += ", STARTTLS " + tls.summary }
+            return message
+        }
+    }
+
+    /// EHLO and the extension keywords of the 250 reply (first line is the server's name).
+    private func ehlo(_ connection: ProbeConnection) async throws -> [String] {
+        try await connection.write("EHLO \(connection.request.options.heloName)\r\n")
+        let reply = try await SMTPReply.read(from: connection)
+        guard reply.code == 250 else {
+            throw ProbeFailure(.protocolError, "EHLO rejected: \(reply.text.printable)")
+        }
+        return reply.lines.dropFirst().compactMap { line in
+            line.split(separator: " ").first.map { $0.uppercased() }
+        }
+    }
+}
+
+/// One SMTP reply: a code and the texts of its lines (`250-A`, `250-B`, `250 C`).
+struct SMTPReply: Sendable {
+    var code: Int
+    var lines: [String]
+
+    var text: String { "\(code) " + lines.joined(separator: " / ") }
+
+    /// At most 512 bytes per line (RFC 5321 4.5.3.1.5) and 256 lines per reply.
+    static func read(from connection: ProbeConnection) async throws -> SMTPReply {
+        var code: Int?
+        var lines: [String] = []
+        for _ in 0..<256 {
+            let line = try await connection.readLine(maxLength: 1000)
+            let bytes = Array(line.utf8)
+            guard bytes.count >= 3, let lineCode = Int(String(decoding: bytes[0..<3], as: UTF8.self)),
+                  bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-") else {
+                throw ProbeFailure(.protocolError, "not an SMTP reply: \(line.prefix(80).printable)")
+            }
+            if let code, code != lineCode {
+                throw ProbeFailure(.protocolError, "reply code changed within a multi-line reply: \(line.prefix(80).printable)")
+            }
+            code = lineCode
+            lines.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
+            if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
+                return SMTPReply(code: lineCode, lines: lines)
+            }
+        }
+        throw ProbeFailure(.protocolError, "SMTP reply longer than 256 lines")
+    }
+}

@@ -1,0 +1,25 @@
+import PortMatrixModel
+
+extension ProbeOptions.StartTLS {
+    /// Whether to upgrade, given what the server advertised; `required` without the offer fails.
+    func shouldUpgrade(offered: Bool, protocolName: String) throws -> Bool {
+        switch self {
+        case .off: return false
+        case .auto: return offered
+        case .required:
+            guard offered else { throw ProbeFailure(.protocolError, "\(protocolName) server does not offer STARTTLS, which is required") }
+            return true
+        }
+    }
+}
+
+extension TLSObservation {
+    /// `TLSv1.3, CN=mail.example, 87 days left` for messages.
+    var summary: String {
+        var parts: [String] = []
+        if let version { parts.append(version) }
+        if let subject { parts.append(subject) }
+        if let daysLeft { parts.append("cert \(daysLeft) days left") }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,122 @@
+import NIOCore
+import NIOPosix
+import PortMatrixModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One UDP request and its answer over a *connected* socket: only a connected socket receives
+/// ICMP port-unreachable as ECONNREFUSED, which is what tells "closed" apart from "silent".
+enum DatagramExchange {
+    enum Answer: Sendable {
+        /// The datagram and the wall-clock time it arrived (Unix seconds), for SNTP's T4.
+        case answered(ByteBuffer, receivedAt: Double)
+        /// Nothing acceptable before the deadline: open or filtered, undecidable.
+        case silent
+    }
+
+    struct Result: Sendable {
+        var answer: Answer
+        var timings: PhaseTimings
+        var peerAddress: String
+    }
+
+    /// Sends `payload` to `request.host:port` and waits for a datagram that `accept` likes
+    /// (answers to an older query are ignored). Throws `refused` on ICMP port unreachable.
+    static func exchange(_ request: ProbeRequest, context: ProbeContext, payload: [UInt8],
+                         accept: @escaping @Sendable (ByteBuffer) -> Bool) async throws -> Result {
+        let started = NIODeadline.now()
+        let eventLoop = context.eventLoopGroup.next()
+        var candidates = try await AddressResolver.resolve(request.host, port: request.port,
+                                                           deadline: request.deadline, on: eventLoop)
+        let resolved = NIODeadline.now()
+        var source: SocketAddress?
+        if let text = request.sourceAddress {
+            guard let address = try? SocketAddress(ipAddress: text, port: 0) else {
+                throw ProbeFailure(.sourceAddress, "source address \(text) is not an IP address")
+            }
+            candidates = candidates.filter { $0.isSameFamily(as: address) }
+            source = address
+        }
+        guard let target = candidates.first else {
+            throw ProbeFailure(.sourceAddress, "\(request.host) has no address of the family of source \(request.sourceAddress ?? "")")
+        }
+        let wildcard: String
+        if case .v6 = target { wildcard = "::" } else { wildcard = "0.0.0.0" }
+        let local = try source ?? SocketAddress(ipAddress: wildcard, port: 0)
+
+        let promise = eventLoop.makePromise(of: Answer.self)
+        let channel: any Channel
+        do {
+            channel = try await DatagramBootstrap(group: eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(AnswerHandler(promise: promise, accept: accept))
+                    }
+                }
+                .bind(to: local).get()
+        } catch {
+            promise.fail(ProbeFailure.cancelled)
+            throw ProbeFailure.from(error, phase: .binding)
+        }
+        let timeout = eventLoop.scheduleTask(deadline: request.deadline) { promise.succeed(.silent) }
+        defer { timeout.cancel() }
+        return try await withTaskCancellationHandler {
+            do {
+                try await channel.connect(to: target).get()
+                try await channel.writeAndFlush(channel.allocator.buffer(bytes: payload)).get()
+                let answer = try await promise.futureResult.get()
+                try? await channel.close()
+                let total = NIODeadline.now().seconds(since: started)
+                var timings = PhaseTimings(resolve: resolved.seconds(since: started), total: total)
+                if case .answered = answer { timings.firstByte = total - (timings.resolve ?? 0) }
+                return Result(answer: answer, timings: timings, peerAddress: target.endpointText)
+            } catch {
+                promise.fail(ProbeFailure.cancelled)
+                try? await channel.close()
+                throw Task.isCancelled ? ProbeFailure.cancelled : ProbeFailure.from(error, phase: .reading)
+            }
+        } onCancel: {
+            promise.fail(ProbeFailure.cancelled)
+            channel.close(promise: nil)
+        }
+    }
+
+    private final class AnswerHandler: ChannelInboundHandler {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let promise: EventLoopPromise<Answer>
+        let accept: @Sendable (ByteBuffer) -> Bool
+
+        init(promise: EventLoopPromise<Answer>, accept: @escaping @Sendable (ByteBuffer) -> Bool) {
+            self.promise = promise
+            self.accept = accept
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let datagram = unwrapInboundIn(data).data
+            let receivedAt = WallClock.now()
+            if accept(datagram) { promise.succeed(.answered(datagram, receivedAt: receivedAt)) }
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            promise.fail(ProbeFailure.from(error, phase: .reading))
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            promise.fail(ProbeFailure.cancelled)
+            context.fireChannelInactive()
+        }
+    }
+}
+
+/// Real time, not monotonic: SNTP compares it with the server's clock.
+enum WallClock {
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}

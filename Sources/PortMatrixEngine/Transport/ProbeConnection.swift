@@ -1,0 +1,298 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PortMatrixModel
+
+/// One TCP conversation of a probe: resolve, bind, connect (directly or through an HTTP CONNECT
+/// proxy), bounded reads, writes, TLS first or in-band. Every TCP probe talks through this type,
+/// so connect, proxy, TLS and read limits exist once.
+///
+/// Not Sendable: it belongs to the task running the probe. Everything that touches the channel
+/// hops to its event loop.
+final class ProbeConnection {
+    /// Hard cap of bytes buffered from the peer at any time.
+    static let bufferCapacity = 64 * 1024
+
+    let request: ProbeRequest
+    let channel: any Channel
+    private let reader: NIOLoopBound<BoundedReader>
+    private let started: NIODeadline
+    private var connectedAt: NIODeadline
+    var timings = PhaseTimings()
+    var observations = Observations()
+
+    private init(request: ProbeRequest, channel: any Channel, reader: NIOLoopBound<BoundedReader>, started: NIODeadline) {
+        self.request = request
+        self.channel = channel
+        self.reader = reader
+        self.started = started
+        self.connectedAt = .now()
+    }
+
+    // MARK: - Opening
+
+    /// Connects to `request.host:port`, through `request.proxy` when set. The channel is handed
+    /// to `closer` as soon as it exists so a cancelled task closes it.
+    static func open(_ request: ProbeRequest, context: ProbeContext, closer: ChannelCloser) async throws -> ProbeConnection {
+        let started = NIODeadline.now()
+        let eventLoop = context.eventLoopGroup.next()
+        let dialHost = request.proxy?.host ?? request.host
+        let dialPort = request.proxy?.port ?? request.port
+
+        var source: SocketAddress?
+        if let text = request.sourceAddress {
+            guard let address = try? SocketAddress(ipAddress: text, port: 0) else {
+                throw ProbeFailure(.sourceAddress, "source address \(text) is not an IP address")
+            }
+            source = address
+        }
+
+        var candidates: [SocketAddress]
+        do {
+            candidates = try await AddressResolver.resolve(dialHost, port: dialPort, deadline: request.deadline, on: eventLoop)
+        } catch let failure as ProbeFailure where request.proxy != nil && failure.reason == .dns {
+            throw ProbeFailure(.proxyError, "proxy \(dialHost): \(failure.message)")
+        }
+        let resolved = NIODeadline.now()
+        if let source {
+            candidates = candidates.filter { $0.isSameFamily(as: source) }
+            guard !candidates.isEmpty else {
+                throw ProbeFailure(.sourceAddress, "\(dialHost) has no address of the family of source \(request.sourceAddress ?? "")")
+            }
+        }
+        try Task.checkCancellation()
+
+        var lastFailure = ProbeFailure(.connectTimeout, "connect timed out")
+        var connected: (any Channel, NIOLoopBound<BoundedReader>)?
+        for address in candidates {
+            let remaining = request.deadline - .now()
+            guard remaining > .zero else { break }
+            var bootstrap = ClientBootstrap(group: eventLoop)
+                .connectTimeout(remaining)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(BoundedReader(capacity: bufferCapacity))
+                    }
+                }
+            if let source { bootstrap = bootstrap.bind(to: source) }
+            do {
+                let channel = try await bootstrap.connect(to: address).get()
+                closer.attach(channel)
+                let reader = try await channel.eventLoop.submit {
+                    NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BoundedReader.self), eventLoop: channel.eventLoop)
+                }.get()
+                connected = (channel, reader)
+                break
+            } catch {
+                lastFailure = ProbeFailure.from(error, phase: .connecting)
+                // A source address that is not ours fails the same way for every candidate.
+                if lastFailure.reason == .sourceAddress || error is CancellationError { break }
+            }
+        }
+        try Task.checkCancellation()
+        guard let (channel, reader) = connected else {
+            if request.proxy != nil, lastFailure.reason != .sourceAddress {
+                throw ProbeFailure(.proxyError, "proxy \(dialHost):\(dialPort): \(lastFailure.message)")
+            }
+            throw lastFailure
+        }
+
+        let connection = ProbeConnection(request: request, channel: channel, reader: reader, started: started)
+        connection.timings.resolve = resolved.seconds(since: started)
+        connection.observations.peerAddress = channel.remoteAddress?.endpointText
+        if request.proxy != nil {
+            connection.observations.route = "proxy"
+            do {
+                try await connection.tunnel()
+            } catch {
+                try? await channel.close()
+                throw error
+            }
+            connection.observations.peerAddress = "\(request.host):\(request.port)"
+        }
+        connection.connectedAt = .now()
+        connection.timings.connect = connection.connectedAt.seconds(since: resolved)
+        return connection
+    }
+
+    /// HTTP CONNECT: 2xx opens the tunnel; another status is the proxy saying no.
+    private func tunnel() async throws {
+        let authority = request.host.contains(":") ? "[\(request.host)]:\(request.port)" : "\(request.host):\(request.port)"
+        try await write("CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\nUser-Agent: portmatrix\r\n\r\n")
+        let head: String
+        do {
+            head = try await read(phase: .proxying) { buffer in
+                guard let end = buffer.readableBytesView.firstRange(of: [13, 10, 13, 10]) else {
+                    if buffer.readableBytes > 8192 { throw ProbeFailure(.proxyError, "proxy answer head longer than 8 KiB") }
+                    return nil
+                }
+                let length = end.upperBound - buffer.readerIndex
+                return buffer.readString(length: length) ?? ""
+            }
+        } catch let failure as ProbeFailure {
+            switch failure.reason {
+            case .proxyError, .readTimeout: throw ProbeFailure(.proxyError, "proxy: \(failure.message)")
+            default: throw ProbeFailure(.proxyError, "proxy closed or failed before answering CONNECT: \(failure.message)")
+            }
+        }
+        let statusLine = head.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]), (100...599).contains(code) else {
+            throw ProbeFailure(.proxyError, "proxy sent no HTTP status line: \(statusLine.prefix(80).printable)")
+        }
+        guard (200...299).contains(code) else {
+            throw ProbeFailure(.proxyDenied, "proxy refused CONNECT \(authority): \(statusLine.printable)")
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Waits until `parse` finds a complete unit in what the peer sent, at most until the deadline.
+    func read<T: Sendable>(phase: ProbeFailure.Phase = .reading,
+                           _ parse: @escaping @Sendable (inout ByteBuffer) throws -> T?) async throws -> T {
+        let reader = self.reader
+        let deadline = request.deadline
+        let eventLoop = channel.eventLoop
+        do {
+            return try await eventLoop.flatSubmit {
+                reader.value.read(deadline: deadline, on: eventLoop, parse)
+            }.get()
+        } catch {
+            throw ProbeFailure.from(error, phase: phase)
+        }
+    }
+
+    /// One line without its CR LF. Longer than `maxLength` bytes is a protocol error, so a
+    /// peer cannot make us buffer an endless line.
+    func readLine(maxLength: Int = 4096) async throws -> String {
+        try await read { buffer in
+            let view = buffer.readableBytesView
+            if let newline = view.prefix(maxLength + 2).firstIndex(of: 10) {
+                let length = newline - buffer.readerIndex
+                var line = buffer.readSlice(length: length + 1)!
+                var bytes = line.readBytes(length: length)!
+                if bytes.last == 13 { bytes.removeLast() }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            if view.count > maxLength {
+                throw ProbeFailure(.protocolError, "line longer than \(maxLength) bytes: \(String(decoding: view.prefix(60), as: UTF8.self).printable)")
+            }
+            return nil
+        }
+    }
+
+    /// Exactly `count` bytes.
+    func readBytes(_ count: Int) async throws -> [UInt8] {
+        try await read { buffer in buffer.readBytes(length: count) }
+    }
+
+    // MARK: - Writing
+
+    func write(_ text: String) async throws {
+        try await write(Array(text.utf8))
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        do {
+            try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).get()
+        } catch {
+            throw ProbeFailure.from(error, phase: .writing)
+        }
+    }
+
+    // MARK: - TLS
+
+    /// Puts TLS in front of the conversation (TLS-first right after connect, or after a
+    /// STARTTLS exchange) and records what the handshake showed in `observations.tls`.
+    @discardableResult
+    func startTLS() async throws -> TLSObservation {
+        let options = request.options
+        let handshakeStart = NIODeadline.now()
+        let (sslContext, serverName) = try TLSInspector.makeContext(options: options, host: request.host)
+        let reader = self.reader
+        let deadline = request.deadline
+        let eventLoop = channel.eventLoop
+        let channel = self.channel
+        do {
+            try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+                guard reader.value.pendingBytes == 0 else {
+                    // Plaintext after the go-ahead would be a command injection (CVE-2011-0411 class).
+                    return eventLoop.makeFailedFuture(ProbeFailure(.protocolError, "peer sent data after agreeing to start TLS"))
+                }
+                do {
+                    let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
+                    try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                } catch {
+                    return eventLoop.makeFailedFuture(error)
+                }
+                return reader.value.awaitHandshake(deadline: deadline, on: eventLoop)
+            }.get()
+        } catch {
+            throw ProbeFailure.from(error, phase: .tls)
+        }
+        timings.tls = (timings.tls ?? 0) + NIODeadline.now().seconds(since: handshakeStart)
+        let observation = try await TLSInspector.inspect(channel, verified: options.verifyCertificate ? true : nil)
+        observations.tls = observation
+        if let days = observation.daysLeft, days < 0 {
+            throw ProbeFailure(.certInvalid, "certificate expired \(-days) days ago (\(observation.subject ?? "?"))")
+        }
+        return observation
+    }
+
+    // MARK: - Closing
+
+    /// Closes the channel; safe to call twice.
+    func close() async {
+        try? await channel.close()
+    }
+
+    /// Seconds from connect to the first byte from the peer, once there was one.
+    func finalizeTimings() async {
+        let reader = self.reader
+        let firstByte = try? await channel.eventLoop.submit { reader.value.firstByteAt }.get()
+        if let firstByte {
+            timings.firstByte = max(0, firstByte.seconds(since: connectedAt))
+        }
+        timings.total = NIODeadline.now().seconds(since: started)
+    }
+}
+
+/// Closes the probe's channel when the task running it is cancelled, even while it is still
+/// being set up. A promise rather than a lock: NIOCore has no lock, and the promise already
+/// orders "attach" against "cancel" whichever comes first.
+struct ChannelCloser: Sendable {
+    private let cancelled: EventLoopPromise<Void>
+
+    init(eventLoop: any EventLoop) {
+        cancelled = eventLoop.makePromise(of: Void.self)
+    }
+
+    func attach(_ channel: any Channel) {
+        cancelled.futureResult.whenSuccess { channel.close(promise: nil) }
+    }
+
+    /// From the task cancellation handler.
+    func cancel() {
+        cancelled.succeed(())
+    }
+
+    /// Once the probe is over; the channel is closed by then. Completing the promise also keeps
+    /// NIO from reporting it as leaked.
+    func finish() {
+        cancelled.fail(ProbeFailure.cancelled)
+    }
+}
+
+extension NIODeadline {
+    func seconds(since start: NIODeadline) -> Double {
+        Double((self - start).nanoseconds) / 1e9
+    }
+}
+
+extension StringProtocol {
+    /// Control characters escaped, for putting peer text into a one-line message.
+    var printable: String {
+        String(unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "." : Character($0) })
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import NIOCore
+import NIOSSL
+import PortMatrixModel
+import X509
+
+/// TLS client configuration from probe options, and what a finished handshake shows.
+enum TLSInspector {
+    /// Verification is off unless asked for: a monitoring probe must still report version and
+    /// expiry of a self-signed certificate. Hostname checking needs an explicit `serverName`,
+    /// because targets are often IP addresses.
+    static func makeContext(options: ProbeOptions, host: String) throws -> (NIOSSLContext, serverName: String?) {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if options.verifyCertificate {
+            configuration.certificateVerification = options.serverName != nil ? .fullVerification : .noHostnameVerification
+            if let caFile = options.caFile { configuration.trustRoots = .file(caFile) }
+        } else {
+            configuration.certificateVerification = .none
+        }
+        // Old gateways still speak TLS 1.0; the probe reports the version, thresholds judge it.
+        configuration.minimumTLSVersion = .tlsv1
+        let sni = options.serverName ?? (isIPLiteral(host) ? nil : host)
+        do {
+            return (try NIOSSLContext(configuration: configuration), sni)
+        } catch {
+            throw ProbeFailure(.internalError, "TLS configuration unusable (caFile \(options.caFile ?? "-")): \(error)", status: .unknown)
+        }
+    }
+
+    static func isIPLiteral(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        return (try? SocketAddress(ipAddress: bare, port: 0)) != nil
+    }
+
+    /// Version and leaf certificate of the finished handshake. BoringSSL's negotiated cipher is
+    /// not exposed by swift-nio-ssl, so `cipher` stays empty.
+    static func inspect(_ channel: any Channel, verified: Bool?) async throws -> TLSObservation {
+        var observation = TLSObservation(verified: verified)
+        let version = try? await channel.nioSSL_tlsVersion().get()
+        observation.version = version.map(name(of:))
+        if let peer = try? await channel.nioSSL_peerCertificate().get(), let der = try? peer.toDERBytes(),
+           let certificate = try? Certificate(derEncoded: der) {
+            observation.subject = certificate.subject.description
+            observation.issuer = certificate.issuer.description
+            let notAfter = certificate.notValidAfter.timeIntervalSince1970
+            observation.notAfter = notAfter
+            observation.daysLeft = Int(((notAfter - Date().timeIntervalSince1970) / 86_400).rounded(.down))
+        }
+        return observation
+    }
+
+    static func name(of version: TLSVersion) -> String {
+        switch version {
+        case .tlsv1: return "TLSv1"
+        case .tlsv11: return "TLSv1.1"
+        case .tlsv12: return "TLSv1.2"
+        case .tlsv13: return "TLSv1.3"
+        }
+    }
+}
