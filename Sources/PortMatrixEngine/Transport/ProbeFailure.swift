@@ -62,6 +62,9 @@ struct ProbeFailure: Error, Sendable, CustomStringConvertible {
                 return ProbeFailure(.tlsHandshake, "TLS error: \(ssl)")
             }
         }
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return ProbeFailure(.certInvalid, "certificate does not match the server name: \(extra)")
+        }
         if error is NIOSSLExtraError || error is BoringSSLError {
             let text = "\(error)"
             if text.contains("CERTIFICATE_VERIFY_FAILED") { return ProbeFailure(.certInvalid, "certificate verification failed: \(text)") }

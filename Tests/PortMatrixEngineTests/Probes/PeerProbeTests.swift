@@ -78,12 +78,25 @@ struct PeerProbeTests {
     }
 
     @Test func dnsOverUDPAndTCPWithDnsmasq() async throws {
-        let udp = await Probing.run("dns", port: try port("DNS_PORT"), transport: .udp)
-        #expect(udp.status == .ok, "\(udp.message)")
-        #expect(udp.observations.dns != nil)
-        let tcp = await Probing.run("dns", port: try port("DNS_PORT"), transport: .tcp)
-        #expect(tcp.status == .ok, "\(tcp.message)")
-        #expect(tcp.observations.dns != nil)
+        let name = try #require(peers.values["DNS_NAME"], "peers.env has no DNS_NAME")
+        for transport in [Transport.udp, .tcp] {
+            let outcome = await Probing.run("dns", port: try port("DNS_PORT"), transport: transport) {
+                $0.dnsQueryName = name
+                $0.dnsQueryType = "A"
+            }
+            #expect(outcome.status == .ok, "\(transport): \(outcome.message)")
+            #expect(outcome.observations.dns?.rcode == "NOERROR")
+            #expect(outcome.observations.dns?.truncated == false)
+        }
+    }
+
+    /// dnsmasq without upstream refuses recursion for the root: a server that answers but does
+    /// not serve is critical.
+    @Test func dnsRefusedByDnsmasqIsCritical() async throws {
+        let outcome = await Probing.run("dns", port: try port("DNS_PORT"), transport: .udp)
+        #expect(outcome.status == .critical)
+        #expect(outcome.reason == .protocolError)
+        #expect(outcome.observations.dns?.rcode == "REFUSED")
     }
 
     @Test func dnsTruncatedAnswerFallsBackToTCP() async throws {

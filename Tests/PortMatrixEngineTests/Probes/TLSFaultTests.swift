@@ -46,7 +46,7 @@ import Testing
             $0.caFile = caFile
             $0.serverName = "other.example"
         }
-        #expect(wrongName.reason == .certInvalid)
+        #expect(wrongName.reason == .certInvalid, "\(wrongName.message)")
     }
 
     @Test func resetDuringHandshakeIsTLSHandshake() async throws {
