@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import NIOTLS
 
 /// Buffers what the peer sends, at most `capacity` bytes, and hands it to one waiting parser
@@ -28,6 +29,9 @@ final class BoundedReader: ChannelInboundHandler {
     private var handshakeTimeout: Scheduled<Void>?
     private var tlsActive = false
     private(set) var firstByteAt: NIODeadline?
+    /// Taken the moment the handshake completes: a peer that closes right after it would
+    /// otherwise take the TLS handler, and with it version and certificate, away first.
+    private(set) var negotiated: (version: TLSVersion?, certificate: NIOSSLCertificate?)?
     private weak var context: ChannelHandlerContext?
 
     init(capacity: Int) {
@@ -69,6 +73,9 @@ final class BoundedReader: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
             tlsActive = true
+            if let ssl = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) {
+                negotiated = (ssl.tlsVersion, ssl.peerCertificate)
+            }
             handshakeTimeout?.cancel()
             handshakeTimeout = nil
             let promise = handshake

@@ -232,7 +232,8 @@ final class ProbeConnection {
             throw ProbeFailure.from(error, phase: .tls)
         }
         timings.tls = (timings.tls ?? 0) + NIODeadline.now().seconds(since: handshakeStart)
-        let observation = try await TLSInspector.inspect(channel, verified: options.verifyCertificate ? true : nil)
+        let negotiated = try await eventLoop.submit { reader.value.negotiated }.get()
+        let observation = TLSInspector.inspect(negotiated, verified: options.verifyCertificate ? true : nil)
         observations.tls = observation
         if let days = observation.daysLeft, days < 0 {
             throw ProbeFailure(.certInvalid, "certificate expired \(-days) days ago (\(observation.subject ?? "?"))")
