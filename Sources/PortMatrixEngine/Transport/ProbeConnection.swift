@@ -67,21 +67,23 @@ final class ProbeConnection {
         for address in candidates {
             let remaining = request.deadline - .now()
             guard remaining > .zero else { break }
+            // Made before connecting and kept by reference: a peer that floods and gets closed
+            // before we could look the handler up must not turn into an internal error.
+            let reader = try await eventLoop.submit {
+                NIOLoopBound(BoundedReader(capacity: bufferCapacity), eventLoop: eventLoop)
+            }.get()
             var bootstrap = ClientBootstrap(group: eventLoop)
                 .connectTimeout(remaining)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(BoundedReader(capacity: bufferCapacity))
+                        try channel.pipeline.syncOperations.addHandler(reader.value)
                     }
                 }
             if let source { bootstrap = bootstrap.bind(to: source) }
             do {
                 let channel = try await bootstrap.connect(to: address).get()
                 closer.attach(channel)
-                let reader = try await channel.eventLoop.submit {
-                    NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BoundedReader.self), eventLoop: channel.eventLoop)
-                }.get()
                 connected = (channel, reader)
                 break
             } catch {
