@@ -107,8 +107,11 @@ let package = Package(
             ],
             path: "Benchmarks/Probes/ProbeBench"
         ),
+        // The real loopback peers of Tests/Peers/peers.sh, for every test target that probes them.
+        .target(name: "PortMatrixTestSupport", path: "Tests/PortMatrixTestSupport"),
         .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel"]),
         .testTarget(name: "PortMatrixEngineTests", dependencies: [
+            "PortMatrixTestSupport",
             "PortMatrixEngine", "PortMatrixModel", "PortMatrixReport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -127,7 +130,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "PortMatrixSNMPTests", dependencies: ["PortMatrixSNMP"]),
         .testTarget(name: "PortMatrixCLITests", dependencies: [
-            "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE",
+            "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixTestSupport",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,5 +1,6 @@
 @testable import PortMatrixEngine
 import PortMatrixModel
+import PortMatrixTestSupport
 import Testing
 
 /// Every probe against a real daemon from `Tests/Peers/peers.sh` on loopback.

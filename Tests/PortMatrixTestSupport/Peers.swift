@@ -6,18 +6,18 @@ import Foundation
 /// CI starts them once and exports `PORTMATRIX_PEERS_DIR`. Without it the first test that
 /// needs them runs `peers.sh start` into a temporary directory and stops them when the test
 /// process exits. Without the script (or when it fails) peer tests are skipped with the reason.
-struct Peers: Sendable {
-    let values: [String: String]
+public struct Peers: Sendable {
+    public let values: [String: String]
 
-    func port(_ name: String) -> Int? { values[name].flatMap(Int.init) }
-    var caFile: String? { values["CA_FILE"] }
+    public func port(_ name: String) -> Int? { values[name].flatMap(Int.init) }
+    public var caFile: String? { values["CA_FILE"] }
 
     /// The peers, or why there are none; located once per test process.
-    static let located: Result<Peers, Unavailable> = locate()
-    static var shared: Peers? { try? located.get() }
+    public static let located: Result<Peers, Unavailable> = locate()
+    public static var shared: Peers? { try? located.get() }
 
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private static func locate() -> Result<Peers, Unavailable> {
@@ -49,10 +49,10 @@ struct Peers: Sendable {
     nonisolated(unsafe) private static var startedScript: String?
     nonisolated(unsafe) private static var startedDir: String?
 
-    static var packageRoot: URL {
-        // .../Tests/PortMatrixEngineTests/Support/Peers.swift -> package root
+    public static var packageRoot: URL {
+        // .../Tests/PortMatrixTestSupport/Peers.swift -> package root
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     private static func read(_ dir: String) -> Peers? {
