@@ -20,8 +20,57 @@ struct CheckNRPETests {
         await server.stop()
         #expect(result.text == "PORTMATRIX WARNING - admin-http: tcp/8080 open")
         #expect(result.status == 1)
-        // -2 and -3 must not have needed a fallback: one connection, no refusals.
+        // Answered at the first try in the version asked for: no fallback to v2, no refusal.
+        let version = flags.contains("-2") ? "v2" : flags.contains("-3") ? "v3" : "v4"
+        #expect(server.log.messages(containing: "answered") == server.log.messages(containing: "with a \(version) packet"))
+        #expect(server.log.messages(containing: "answered").count == 1)
         #expect(server.log.refusals.isEmpty)
+    }
+
+    @Test(arguments: ["TLSv1.2", "TLSv1.2+"])
+    func tlsVersions(version: String) async throws {
+        let server = try await TestServer.start()
+        let result = await server.check(["-S", version])
+        await server.stop()
+        #expect(result.status == 0)
+        #expect(result.text == "NRPE v4.1.0 (portmatrix)")
+    }
+
+    @Test func tls11IsRefused() async throws {
+        let server = try await TestServer.start()
+        let result = await server.check(["-S", "TLSv1.1"])
+        await server.stop()
+        #expect(result.status != 0)
+        #expect(!server.log.messages(containing: "TLS handshake failed").isEmpty)
+    }
+
+    @Test func ipv6Loopback() async throws {
+        let server = try await TestServer.start {
+            $0.listen = ["[::1]:0"]
+            $0.allowedHosts = ["::1/128"]
+        }
+        let result = await server.check(host: "::1")
+        await server.stop()
+        #expect(result.status == 0)
+        #expect(result.text == "NRPE v4.1.0 (portmatrix)")
+    }
+
+    @Test func askedClientCertificatesAreOptional() async throws {
+        let certificates = TestCertificates.shared
+        let server = try await TestServer.start {
+            $0.certFile = certificates.serverCert
+            $0.keyFile = certificates.serverKey
+            $0.caFile = certificates.caFile
+            $0.clientCertificates = .ask
+        }
+        let with = await server.check(["-C", certificates.clientCert, "-K", certificates.clientKey])
+        let without = await server.check()
+        // A certificate from another CA is verified, and refused.
+        let foreign = await server.check(["-C", "\(certificates.directory)/other-ca.pem", "-K", "\(certificates.directory)/other-ca.key"])
+        await server.stop()
+        #expect(with.status == 0)
+        #expect(without.status == 0)
+        #expect(foreign.status != 0)
     }
 
     @Test func builtinsTakeArgumentsAlways() async throws {
