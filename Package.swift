@@ -109,6 +109,19 @@ let package = Package(
         ),
         // The real loopback peers of Tests/Peers/peers.sh, for every test target that probes them.
         .target(name: "PortMatrixTestSupport", path: "Tests/PortMatrixTestSupport"),
+        // NRPE load generator (Benchmarks/NRPE/run.sh); not part of the product.
+        .executableTarget(
+            name: "NRPELoad",
+            dependencies: [
+                "PortMatrixNRPE",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/NRPE/NRPELoad"
+        ),
         .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel"]),
         .testTarget(name: "PortMatrixEngineTests", dependencies: [
             "PortMatrixTestSupport",

@@ -104,7 +104,7 @@ final class NRPERequestHandler: ChannelInboundHandler {
     private func reply(context: ChannelHandlerContext, version: NRPEPacket.Version, result: NRPEResult, command: String) {
         state = .done
         let packet = NRPEPacket(version: version, type: .response, resultCode: result.state.rawValue, text: result.output)
-        logger.debug("NRPE: answered", metadata: ["command": "\(command)", "state": "\(result.state)", "version": "\(version.rawValue)"])
+        logger.debug("NRPE: answered '\(command)' from \(peer) with a v\(version.rawValue) packet, state \(result.state)")
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: packet.encoded())))
             .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }

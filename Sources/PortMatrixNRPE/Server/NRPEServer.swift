@@ -94,7 +94,7 @@ public final class NRPEServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         if ipv6Only {
             // So "0.0.0.0:5666" and "[::]:5666" can both bind, as in the default configuration.
-            bootstrap = bootstrap.serverChannelOption(.socketOption(.ipv6_v6only), value: 1)
+            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
         }
         return bootstrap
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import PortMatrixNRPE
+
+@Suite struct NRPEProcessRunnerTests {
+    let runner = NRPEProcessRunner(killGraceMilliseconds: 500)
+
+    @Test(arguments: [
+        ("echo fine", NRPEState.ok, "fine"), ("echo warn; exit 1", .warning, "warn"),
+        ("echo crit; exit 2", .critical, "crit"), ("echo seven; exit 7", .unknown, "seven"),
+        ("echo x; exit 255", .unknown, "x"), ("true", .unknown, "NRPE: Unable to read output"),
+        ("exit 1", .unknown, "NRPE: Unable to read output"), ("printf 'a\\n\\n'", .ok, "a\n"),
+        ("echo out; echo err >&2", .ok, "out"), ("echo sig; kill -9 $$", .unknown, "sig"),
+    ])
+    func mapsExitCodesAndOutputLikeNRPE(command: String, state: NRPEState, output: String) {
+        let result = runner.run(commandLine: command, timeoutSeconds: 10, outputLimit: 1000)
+        #expect(result == NRPEResult(state: state, output: output))
+    }
+
+    @Test func environmentIsWiped() {
+        setenv("PORTMATRIX_SECRET", "leak", 1)
+        let result = runner.run(commandLine: "env | sort; pwd", timeoutSeconds: 10, outputLimit: 4000)
+        #expect(!result.output.contains("PORTMATRIX_SECRET"))
+        #expect(result.output.contains("PATH=/usr/bin:/bin:/usr/sbin:/sbin"))
+        #expect(result.output.hasSuffix("\n/"))
+    }
+
+    @Test func timeoutKillsTheWholeProcessGroup() throws {
+        let pidFile = makeTemporaryDirectory("nrpe-run") + "/pid"
+        // The background sleep ignores the shell's death; only a group kill reaches it.
+        let result = runner.run(commandLine: "sleep 300 & echo $! > \(pidFile); trap '' TERM; wait", timeoutSeconds: 1, outputLimit: 100)
+        #expect(result == NRPEResult(state: .unknown, output: "NRPE: Command timed out after 1 seconds"))
+        let pid = try #require(pid_t(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        var gone = false
+        for _ in 0..<50 where !gone {
+            // Dead, or a zombie waiting for a reaper (init may not reap in containers).
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            gone = kill(pid, 0) != 0 || stat.contains(") Z ")
+            if !gone { usleep(100_000) }
+        }
+        #expect(gone)
+    }
+
+    @Test func outputIsBoundedButTheCommandIsDrained() {
+        let result = runner.run(commandLine: "head -c 200000 /dev/zero | tr '\\0' x; exit 1", timeoutSeconds: 10, outputLimit: 65535)
+        #expect(result.state == .warning)
+        #expect(result.output.utf8.count <= 65536)
+    }
+
+    @Test func substitutesArguments() {
+        let line = NRPECommandDispatcher.substitute(arguments: ["a", "b"], into: "x $ARG1$ $ARG2$ $ARG3$ $ARG10$")
+        #expect(line == "x a b  ")
+    }
+}

@@ -1,0 +1,52 @@
+import Logging
+import NIOCore
+@testable import PortMatrixNRPE
+
+/// Built-ins the tests control: `check_path <id>` answers from a fixed table, `echo_args` returns its arguments.
+struct TestBuiltins: NRPEBuiltinCommands {
+    func run(command: String, arguments: [String]) async -> NRPEResult? {
+        switch command {
+        case "check_path":
+            guard let id = arguments.first else { return NRPEResult(state: .unknown, output: "PORTMATRIX UNKNOWN - no path id") }
+            switch id {
+            case "smtp-in-internet": return NRPEResult(state: .ok, output: "PORTMATRIX OK - smtp-in-internet: tcp/25 listening")
+            case "admin-http": return NRPEResult(state: .warning, output: "PORTMATRIX WARNING - admin-http: tcp/8080 open")
+            default: return NRPEResult(state: .unknown, output: "PORTMATRIX UNKNOWN - no path '\(id)'")
+            }
+        case "echo_args":
+            return NRPEResult(state: .ok, output: arguments.joined(separator: ","))
+        case "long_output":
+            let count = Int(arguments.first ?? "") ?? 2000
+            return NRPEResult(state: .critical, output: String(repeating: "y", count: count))
+        default:
+            return nil
+        }
+    }
+}
+
+/// A server on 127.0.0.1 port 0 with a log that tests can read; stopped by ``stop()``.
+struct TestServer {
+    let server: NRPEServer
+    let port: Int
+    let log: RecordingLogHandler.Store
+
+    static func start(_ configure: (inout NRPEServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = NRPEServerConfiguration()
+        configuration.listen = ["127.0.0.1:0"]
+        configuration.allowedHosts = ["127.0.0.1"]
+        configuration.stateDirectory = makeTemporaryDirectory("nrpe-state")
+        configuration.connectionTimeout = 5
+        configuration.commandTimeout = 10
+        configure(&configuration)
+        let (logger, store) = RecordingLogHandler.make()
+        let server = try NRPEServer(configuration: configuration, builtins: TestBuiltins(), logger: logger)
+        let addresses = try await server.start()
+        return TestServer(server: server, port: addresses[0].port!, log: store)
+    }
+
+    func check(_ arguments: [String] = [], host: String = "127.0.0.1") async -> CheckNRPE.Result {
+        await CheckNRPE.run(port: port, arguments, host: host)
+    }
+
+    func stop() async { await server.shutdown() }
+}
