@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "CNetSNMP", "CNetSNMPShim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Only wires: configuration -> engine -> front ends.
