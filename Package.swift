@@ -71,6 +71,12 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Serves a snapshot read from JSON; PortMatrixSNMPTests run it as a subprocess
+        // because net-snmp keeps process-global state.
+        .executableTarget(
+            name: "SNMPTestAgent",
+            dependencies: ["PortMatrixSNMP", .product(name: "Logging", package: "swift-log")]
+        ),
         // Only wires: configuration -> engine -> front ends.
         .executableTarget(
             name: "portmatrix",

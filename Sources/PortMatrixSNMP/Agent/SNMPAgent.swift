@@ -20,7 +20,8 @@ public final class SNMPAgent: Sendable {
     private let hasPublished = NIOLockedValueBox(false)
     private let publishLock = NIOLock()
     private let running = NIOLockedValueBox<Running?>(nil)
-    private let subtree: NIOLockedValueBox<MIBSubtree?> = NIOLockedValueBox(nil)
+    /// PORTMATRIX-MIB under the configured root; served once started, published to at any time.
+    private let subtree: MIBSubtree
 
     /// net-snmp can be initialised once per process.
     private static let processStarted = NIOLockedValueBox(false)
@@ -35,6 +36,9 @@ public final class SNMPAgent: Sendable {
         self.logger = logger
         self.health_ = NIOLockedValueBox(SNMPAgentHealth(
             mode: configuration.mode, state: configuration.mode == .off ? .disabled : .notStarted))
+        // An invalid root is reported by start(); until then the placeholder keeps publish working.
+        let root = OID(configuration.rootOID) ?? PortMatrixMIB.placeholderRoot
+        self.subtree = MIBSubtree(root: root, view: MIBView(snapshot: .empty(agentVersion: ""), previousStatuses: [], root: root))
     }
 
     public var health: SNMPAgentHealth { health_.withLockedValue { $0 } }
@@ -57,9 +61,7 @@ public final class SNMPAgent: Sendable {
         }
         guard claimed else { throw SNMPAgentError.alreadyStarted }
 
-        let pmSubtree = MIBSubtree(root: root, view: MIBView(snapshot: .empty(agentVersion: ""), previousStatuses: [], root: root))
-        subtree.withLockedValue { $0 = pmSubtree }
-        var subtrees = [pmSubtree]
+        var subtrees = [subtree]
         if configuration.mode == .master {
             subtrees.append(MIBSubtree(root: MIBView.systemGroup, view: MIBView(
                 systemDescription: "portmatrix port-matrix monitoring agent (net-snmp \(String(cString: netsnmp_get_version())))",
@@ -104,9 +106,7 @@ public final class SNMPAgent: Sendable {
             let (previousStatuses, changes) = paths.withLockedValue { history in
                 Self.advance(&history, to: snapshot, notify: !first)
             }
-            if let subtree = subtree.withLockedValue({ $0 }) {
-                subtree.view = MIBView(snapshot: snapshot, previousStatuses: previousStatuses, root: subtree.root)
-            }
+            subtree.view = MIBView(snapshot: snapshot, previousStatuses: previousStatuses, root: subtree.root)
             let now = UInt32(clamping: time(nil))
             health_.withLockedValue { $0.lastPublish = now }
             if let mailbox = running.withLockedValue({ $0?.mailbox }) {

@@ -1,6 +1,6 @@
 /// What `check_agent` reports about the SNMP side.
-public struct SNMPAgentHealth: Sendable, Equatable {
-    public enum State: String, Sendable {
+public struct SNMPAgentHealth: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable {
         case disabled, notStarted, running, stopped, failed
     }
 

@@ -77,6 +77,8 @@ final class NetSNMPRuntime {
             netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, configuration.agentXSocket)
         case .master:
             netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 0)
+            // Otherwise every request logs "Connection from UDP: ..." at info level.
+            netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_DONT_LOG_TCPWRAPPERS_CONNECTS, 1)
             netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_PORTS, configuration.listen.joined(separator: ","))
         case .off:
             return
