@@ -4,20 +4,17 @@ import Testing
 
 @Suite struct MIBLintTests {
     @Test func mibIsCleanUnderSmilintLevel6() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/smilint")
-        process.arguments = ["-l", "6", "-s", TestEnvironment.mibFile.path]
-        process.environment = [
-            "SMIPATH": TestEnvironment.sharedDirectory.appendingPathComponent("mibs/ietf").path + ":/usr/share/snmp/mibs",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("smilint.out")
+        let child = try Spawned(
+            executable: "/usr/bin/smilint", arguments: ["-l", "6", "-s", TestEnvironment.mibFile.path],
+            environment: ["SMIPATH": TestEnvironment.sharedDirectory.appendingPathComponent("mibs/ietf").path + ":/usr/share/snmp/mibs"],
+            output: output.path, errors: output.path + ".err", withInput: false)
+        let status = child.wait(timeout: 60)
+        let text = try String(contentsOf: output, encoding: .utf8) + String(contentsOfFile: output.path + ".err", encoding: .utf8)
         #expect(text == "")
-        #expect(process.terminationStatus == 0)
+        #expect(status == 0)
     }
 
     /// The MIB file and the agent's constants must name the same OIDs.

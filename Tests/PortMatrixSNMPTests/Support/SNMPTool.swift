@@ -23,26 +23,25 @@ struct SNMPTool {
     /// Keeps the tools away from /etc/snmp and /var/lib/snmp.
     let directory: URL
 
-    func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = arguments
-        process.environment = [
-            "PATH": "/usr/bin:/bin", "SNMPCONFPATH": directory.path, "SNMP_PERSISTENT_DIR": directory.path,
-            "MIBS": "", "HOME": directory.path,
-        ]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting: a large walk fills the pipe.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Result {
+        let name = "\(tool)-\(UUID().uuidString.prefix(8))"
+        let output = directory.appendingPathComponent("\(name).out")
+        let errors = directory.appendingPathComponent("\(name).err")
+        defer {
+            try? FileManager.default.removeItem(at: output)
+            try? FileManager.default.removeItem(at: errors)
+        }
+        let child = try Spawned(
+            executable: "/usr/bin/\(tool)", arguments: arguments,
+            environment: [
+                "PATH": "/usr/bin:/bin", "SNMPCONFPATH": directory.path, "SNMP_PERSISTENT_DIR": directory.path,
+                "MIBS": "", "HOME": directory.path,
+            ],
+            output: output.path, errors: errors.path, withInput: false)
+        let status = child.wait(timeout: timeout)
         return Result(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
+            status: status, output: (try? String(contentsOf: output, encoding: .utf8)) ?? "",
+            errors: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
     }
 
     /// v2c arguments for a loopback agent, numeric output.
