@@ -7,10 +7,11 @@ struct SNMPTool {
         var output: String
         var errors: String
 
-        /// `-On -Oq` lines as OID -> value.
+        /// `-On -Oq` lines as OID -> value. A walk that reaches the end of the agent's view
+        /// ends with an endOfMibView line for the last OID; it is not a value.
         var values: [String: String] {
             var values: [String: String] = [:]
-            for line in output.split(separator: "\n") {
+            for line in output.split(separator: "\n") where !line.hasSuffix("(It is past the end of the MIB tree)") {
                 guard let space = line.firstIndex(of: " ") else { continue }
                 values[String(line[..<space])] = String(line[line.index(after: space)...])
             }
