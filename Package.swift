@@ -71,7 +71,14 @@ let package = Package(
             dependencies: [
                 "CNetSNMP", "CNetSNMPShim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
+        ),
+        // Serves a snapshot read from JSON; PortMatrixSNMPTests run it as a subprocess
+        // because net-snmp keeps process-global state.
+        .executableTarget(
+            name: "SNMPTestAgent",
+            dependencies: ["PortMatrixSNMP", .product(name: "Logging", package: "swift-log")]
         ),
         // Only wires: configuration -> engine -> front ends.
         .executableTarget(

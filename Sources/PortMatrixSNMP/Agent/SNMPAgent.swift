@@ -1,0 +1,131 @@
+import CNetSNMP
+import Dispatch
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// Serves PORTMATRIX-MIB as an AgentX subagent or an embedded master agent.
+///
+/// The engine calls `publish(_:)` after each cycle; requests are answered from the latest
+/// snapshot without waiting for the engine. Status changes are found by comparing each
+/// snapshot with the previous one (paths matched by id) and sent as pmPathStatusChange; the
+/// first snapshot only sets the baseline.
+///
+/// net-snmp keeps process-global state: create one agent per process and start it once.
+public final class SNMPAgent: Sendable {
+    public let configuration: SNMPAgentConfiguration
+    private let logger: Logger
+    private let health_: NIOLockedValueBox<SNMPAgentHealth>
+    private let paths = NIOLockedValueBox<[String: PathStatusHistory]>([:])
+    private let hasPublished = NIOLockedValueBox(false)
+    private let publishLock = NIOLock()
+    private let running = NIOLockedValueBox<Running?>(nil)
+    /// PORTMATRIX-MIB under the configured root; served once started, published to at any time.
+    private let subtree: MIBSubtree
+
+    /// net-snmp can be initialised once per process.
+    private static let processStarted = NIOLockedValueBox(false)
+
+    private struct Running: Sendable {
+        let mailbox: NetSNMPMailbox
+        let finished: DispatchSemaphore
+    }
+
+    public init(configuration: SNMPAgentConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.health_ = NIOLockedValueBox(SNMPAgentHealth(
+            mode: configuration.mode, state: configuration.mode == .off ? .disabled : .notStarted))
+        // An invalid root is reported by start(); until then the placeholder keeps publish working.
+        let root = OID(configuration.rootOID) ?? PortMatrixMIB.placeholderRoot
+        self.subtree = MIBSubtree(root: root, view: MIBView(snapshot: .empty(agentVersion: ""), previousStatuses: [], root: root))
+    }
+
+    public var health: SNMPAgentHealth { health_.withLockedValue { $0 } }
+
+    /// Starts the net-snmp thread and returns once it serves (agentx: also while the master is
+    /// still missing, it attaches later). Throws on invalid configuration or, in master mode,
+    /// when it cannot listen.
+    public func start() throws {
+        guard configuration.mode != .off else { return }
+        guard let root = OID(configuration.rootOID) else {
+            throw SNMPAgentError.invalidConfiguration("root_oid '\(configuration.rootOID)' is not a dotted OID")
+        }
+        guard configuration.agentXPingInterval > 0 || configuration.mode == .master else {
+            throw SNMPAgentError.invalidConfiguration("the AgentX ping interval must be positive, or a lost master is never retried")
+        }
+        let files = try NetSNMPConfigFiles(configuration: configuration, root: root)
+        let claimed = Self.processStarted.withLockedValue { started in
+            defer { started = true }
+            return !started
+        }
+        guard claimed else { throw SNMPAgentError.alreadyStarted }
+
+        var subtrees = [subtree]
+        if configuration.mode == .master {
+            subtrees.append(MIBSubtree(root: MIBView.systemGroup, view: MIBView(
+                systemDescription: "portmatrix port-matrix monitoring agent (net-snmp \(String(cString: netsnmp_get_version())))",
+                objectID: root, contact: configuration.systemContact, name: ProcessInfo.processInfo.hostName,
+                location: configuration.systemLocation)))
+        }
+        let mailbox = try NetSNMPMailbox()
+        let logSink = NetSNMPLogSink(logger: logger, health: health_)
+        let result = NIOLockedValueBox<Result<Void, SNMPAgentError>?>(nil)
+        let started = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread { [configuration, health_, subtrees] in
+            // Created on its thread: the runtime never leaves it.
+            let runtime = NetSNMPRuntime(
+                configuration: configuration, files: files, subtrees: subtrees,
+                notifications: NetSNMPNotifier(root: root), mailbox: mailbox, logSink: logSink, health: health_)
+            runtime.run { outcome in
+                result.withLockedValue { $0 = outcome }
+                started.signal()
+            }
+            finished.signal()
+        }
+        thread.name = "portmatrix-snmp"
+        thread.start()
+        started.wait()
+        try result.withLockedValue { $0 }?.get()
+        running.withLockedValue { $0 = Running(mailbox: mailbox, finished: finished) }
+        logger.info("SNMP agent started", metadata: [
+            "mode": "\(configuration.mode.rawValue)", "root": "\(root)",
+            "endpoint": "\(configuration.mode == .agentx ? configuration.agentXSocket : configuration.listen.joined(separator: ","))",
+        ])
+    }
+
+    /// Serves `snapshot` from now on and sends a notification for each path whose status differs
+    /// from the previous snapshot.
+    public func publish(_ snapshot: MIBSnapshot) {
+        publishLock.withLock {
+            let first = hasPublished.withLockedValue { published in
+                defer { published = true }
+                return !published
+            }
+            let (previousStatuses, changes) = paths.withLockedValue { history in
+                Self.advance(&history, to: snapshot, notify: !first)
+            }
+            subtree.view = MIBView(snapshot: snapshot, previousStatuses: previousStatuses, root: subtree.root)
+            let now = UInt32(clamping: time(nil))
+            health_.withLockedValue { $0.lastPublish = now }
+            if let mailbox = running.withLockedValue({ $0?.mailbox }) {
+                for change in changes {
+                    mailbox.post(.notify(change))
+                }
+            }
+        }
+    }
+
+    /// Stops serving and waits for the net-snmp thread to shut down (it disconnects from the
+    /// master or closes its ports). The agent cannot be started again in this process.
+    public func stop() {
+        guard let running = running.withLockedValue({ current in
+            defer { current = nil }
+            return current
+        }) else { return }
+        running.mailbox.post(.stop)
+        running.finished.wait()
+        logger.info("SNMP agent stopped")
+    }
+}
