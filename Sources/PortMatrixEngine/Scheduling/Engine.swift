@@ -56,15 +56,15 @@ public final class Engine: Sendable {
     }
 
     /// The agent's loop: a cycle every interval, start times jittered, until cancelled.
-    /// `onChange` hears every path status change (log lines, SNMP notifications).
-    public func run(onChange: @escaping @Sendable ([PathStatusChange], Snapshot) -> Void) async {
+    /// `onPublish` hears every new snapshot with the path status changes it brought.
+    public func run(onPublish: @escaping @Sendable ([PathStatusChange], Snapshot) -> Void) async {
         store.publish()  // "pending" first, so the first cycle's results are changes too
         while !Task.isCancelled {
             let schedule = store.plan.configuration.schedule
             let began = ContinuousClock.now
             let jitter = min(schedule.jitter, schedule.interval - schedule.timeout)
             let (snapshot, changes) = await runCycle(spread: max(.zero, jitter))
-            if !changes.isEmpty { onChange(changes, snapshot) }
+            onPublish(changes, snapshot)
             let elapsed = ContinuousClock.now - began
             let wait = schedule.interval - elapsed
             if elapsed > schedule.interval {

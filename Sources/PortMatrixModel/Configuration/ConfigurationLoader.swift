@@ -428,11 +428,15 @@ struct ConfigurationParser {
         for (key, value) in try node.mapping(allowed: ["name", "auth", "auth_pass", "priv", "priv_pass"]) {
             switch key {
             case "name": user.name = try value.nonEmptyString()
-            case "auth": user.auth = try value.oneOf(["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"])
+            case "auth":
+                let name = try value.oneOf(["SHA-256", "SHA-1", "SHA", "MD5"])
+                user.auth = name == "SHA" ? "SHA-1" : name
             case "auth_pass":
                 user.authPass = try value.string()
                 guard user.authPass.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
-            case "priv": user.priv = try value.oneOf(["DES", "AES", "AES-128", "AES-192", "AES-256"])
+            case "priv":
+                let name = try value.oneOf(["AES", "AES-128", "DES"])
+                user.priv = name == "AES-128" ? "AES" : name
             case "priv_pass":
                 user.privPass = try value.string()
                 guard user.privPass!.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }

@@ -6,6 +6,7 @@ import NIOPosix
 import PortMatrixEngine
 import PortMatrixModel
 import PortMatrixNRPE
+import PortMatrixSNMP
 import ServiceLifecycle
 
 struct AgentCommand: AsyncParsableCommand {
@@ -32,9 +33,16 @@ struct AgentCommand: AsyncParsableCommand {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let engine = Wiring.engine(plan: plan, group: group, logger: logger)
-        var services: [any Service] = [EngineService(engine: engine, logger: logger, onChange: { _, _ in })]
+        let snmp = configuration.snmp.mode == .off ? nil
+            : SNMPAgent(configuration: SNMPAgentConfiguration(configuration.snmp), logger: Logger(label: "portmatrix.snmp"))
+        if let snmp { snmp.publish(MIBSnapshot(engine.store.snapshot, version: PortMatrixVersion.string)) }
+        var services: [any Service] = [EngineService(engine: engine, logger: logger, onPublish: { _, snapshot in
+            // The agent derives pmPathStatusChange notifications from consecutive snapshots.
+            snmp?.publish(MIBSnapshot(snapshot, version: PortMatrixVersion.string))
+        })]
+        if let snmp { services.append(SNMPService(agent: snmp)) }
         if !configuration.nrpe.listen.isEmpty {  // `listen: []` turns the listener off
-            let commands = EngineNRPECommands(store: engine.store, links: { [] })
+            let commands = EngineNRPECommands(store: engine.store, links: { snmp.map { [$0.health.link] } ?? [] })
             do {
                 let server = try NRPEServer(configuration: NRPEServerConfiguration(configuration.nrpe), builtins: commands,
                                             logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
