@@ -83,6 +83,27 @@ extension SNMPIntegrationTests {
             #expect(stranger.errors.contains("Unknown user name"), "\(stranger.errors)")
         }
 
+        /// USM keys are localized into the persistent file at the first start; the second start
+        /// must neither lose the user nor duplicate it.
+        @Test func v3UserSurvivesARestartWithTheSameState() throws {
+            let scenario = try Scenario()
+            defer { scenario.tearDown() }
+            let port = try freeUDPPort()
+            let oid = "\(root).1.1.9.0"
+            let first = try scenario.agent(masterConfiguration(scenario, port: port), snapshot: Fixtures.small)
+            #expect(try scenario.tool.run("snmpget", v3(port) + [oid]).lines == [".\(oid) \"0.1.0-test\""])
+            first.stop()
+            #expect(!first.isRunning)
+
+            let second = try scenario.agent(masterConfiguration(scenario, port: port), snapshot: Fixtures.small)
+            let again = try scenario.tool.run("snmpget", v3(port) + [oid])
+            #expect(again.lines == [".\(oid) \"0.1.0-test\""], "\(again.errors)\n\(scenario.logs)")
+            second.stop()
+            let persistent = try String(
+                contentsOfFile: scenario.directory.appendingPathComponent("agent-state/persist/portmatrix-snmp.conf").path, encoding: .utf8)
+            #expect(persistent.components(separatedBy: "usmUser ").count - 1 == 1, "\(persistent)")
+        }
+
         @Test func statusChangeIsSentToTrapSinks() throws {
             let scenario = try Scenario()
             defer { scenario.tearDown() }

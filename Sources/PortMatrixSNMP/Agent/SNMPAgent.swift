@@ -12,10 +12,12 @@ import NIOConcurrencyHelpers
 /// first snapshot only sets the baseline.
 ///
 /// net-snmp keeps process-global state: create one agent per process and start it once.
+/// Starting sets MIBS="" and unsets SNMPCONFPATH / SNMP_PERSISTENT_DIR in this process, so that
+/// net-snmp reads only the agent's own state directory.
 public final class SNMPAgent: Sendable {
     public let configuration: SNMPAgentConfiguration
     private let logger: Logger
-    private let health_: NIOLockedValueBox<SNMPAgentHealth>
+    private let healthState: NIOLockedValueBox<SNMPAgentHealth>
     private let paths = NIOLockedValueBox<[String: PathStatusHistory]>([:])
     private let hasPublished = NIOLockedValueBox(false)
     private let publishLock = NIOLock()
@@ -34,14 +36,14 @@ public final class SNMPAgent: Sendable {
     public init(configuration: SNMPAgentConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.health_ = NIOLockedValueBox(SNMPAgentHealth(
+        self.healthState = NIOLockedValueBox(SNMPAgentHealth(
             mode: configuration.mode, state: configuration.mode == .off ? .disabled : .notStarted))
         // An invalid root is reported by start(); until then the placeholder keeps publish working.
         let root = OID(configuration.rootOID) ?? PortMatrixMIB.placeholderRoot
         self.subtree = MIBSubtree(root: root, view: MIBView(snapshot: .empty(agentVersion: ""), previousStatuses: [], root: root))
     }
 
-    public var health: SNMPAgentHealth { health_.withLockedValue { $0 } }
+    public var health: SNMPAgentHealth { healthState.withLockedValue { $0 } }
 
     /// Starts the net-snmp thread and returns once it serves (agentx: also while the master is
     /// still missing, it attaches later). Throws on invalid configuration or, in master mode,
@@ -69,15 +71,15 @@ public final class SNMPAgent: Sendable {
                 location: configuration.systemLocation)))
         }
         let mailbox = try NetSNMPMailbox()
-        let logSink = NetSNMPLogSink(logger: logger, health: health_)
+        let logSink = NetSNMPLogSink(logger: logger, health: healthState)
         let result = NIOLockedValueBox<Result<Void, SNMPAgentError>?>(nil)
         let started = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
-        let thread = Thread { [configuration, health_, subtrees] in
+        let thread = Thread { [configuration, healthState, subtrees] in
             // Created on its thread: the runtime never leaves it.
             let runtime = NetSNMPRuntime(
                 configuration: configuration, files: files, subtrees: subtrees,
-                notifications: NetSNMPNotifier(root: root), mailbox: mailbox, logSink: logSink, health: health_)
+                notifications: NetSNMPNotifier(root: root), mailbox: mailbox, logSink: logSink, health: healthState)
             runtime.run { outcome in
                 result.withLockedValue { $0 = outcome }
                 started.signal()
@@ -108,7 +110,7 @@ public final class SNMPAgent: Sendable {
             }
             subtree.view = MIBView(snapshot: snapshot, previousStatuses: previousStatuses, root: subtree.root)
             let now = UInt32(clamping: time(nil))
-            health_.withLockedValue { $0.lastPublish = now }
+            healthState.withLockedValue { $0.lastPublish = now }
             if let mailbox = running.withLockedValue({ $0?.mailbox }) {
                 for change in changes {
                     mailbox.post(.notify(change))

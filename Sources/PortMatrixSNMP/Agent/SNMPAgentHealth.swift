@@ -11,6 +11,7 @@ public struct SNMPAgentHealth: Sendable, Equatable, Codable {
     /// The last warning or error net-snmp logged, with its unix time.
     public var lastError: String?
     public var lastErrorTime: UInt32?
+    /// Notifications handed to net-snmp (in agentx mode they are lost while the master is away).
     public var notificationsSent: Int
     /// Unix time of the last `publish`; 0 if none.
     public var lastPublish: UInt32

@@ -61,6 +61,10 @@ final class NetSNMPRuntime {
         try files.write()
         // No MIB files: the agent serves numeric OIDs and would otherwise log every missing module.
         setenv("MIBS", "", 1)
+        // SNMPCONFPATH wins over NETSNMP_DS_LIB_CONFIGURATION_DIR when config files are read:
+        // an inherited one would silently drop our access control.
+        unsetenv("SNMPCONFPATH")
+        unsetenv("SNMP_PERSISTENT_DIR")
 
         snmp_disable_log()
         snmp_register_callback(

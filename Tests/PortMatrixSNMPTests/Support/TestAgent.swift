@@ -15,7 +15,10 @@ final class TestAgent {
         try JSONEncoder().encode(snapshot).write(to: snapshotFile)
         process = try ChildProcess(
             name: "agent", executable: try TestEnvironment.testAgent.path,
-            arguments: [configurationFile.path, snapshotFile.path], directory: directory)
+            arguments: [configurationFile.path, snapshotFile.path],
+            // Inherited net-snmp variables must not redirect the agent's own configuration.
+            environment: ["SNMPCONFPATH": directory.path, "SNMP_PERSISTENT_DIR": directory.path],
+            directory: directory)
         let ready = poll(timeout: 20) { process.output.contains("ready\n") || process.output.contains("failed") || !process.isRunning }
         guard ready, process.output.contains("ready\n") else {
             throw TestFailure("test agent did not start: \(process.output)\n\(process.errors)")
