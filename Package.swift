@@ -148,7 +148,8 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "PortMatrixSNMPTests", dependencies: ["PortMatrixSNMP"]),
+        .testTarget(name: "PortMatrixSNMPTests", dependencies: [
+            "PortMatrixTestSupport","PortMatrixSNMP"]),
         .testTarget(name: "PortMatrixCLITests", dependencies: [
             "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixTestSupport",
             .product(name: "NIOPosix", package: "swift-nio"),

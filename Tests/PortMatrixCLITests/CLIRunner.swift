@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 
 /// Runs the built `portmatrix` executable, as operators and Nagios do.
 struct CLIRunner {
@@ -23,22 +24,35 @@ struct CLIRunner {
 
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        try tool(executable.path, arguments, environment: environment)
+    }
+
+    /// Runs any program (check_nrpe, snmpget) and collects its output. posix_spawn and waitpid,
+    /// not Foundation's Process, whose child monitoring left finished tools unreaped here.
+    @discardableResult
+    static func tool(_ path: String, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
+        let child = try Spawned(executable: path, arguments: arguments, environment: env, output: out, errors: err, withInput: false)
+        let status = child.wait(timeout: timeout)
+        return Result(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// `tool` for async tests: the wait leaves the cooperative pool free.
+    static func toolAsync(_ path: String, _ arguments: [String], timeout: TimeInterval = 60) async throws -> Result {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
+        let child = try Spawned(executable: path, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                output: out, errors: err, withInput: false)
+        let status = await child.exitStatus(timeout: timeout)
+        return Result(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
     /// A fresh temporary folder for one test.

@@ -28,18 +28,11 @@ struct NRPEBuiltinsTests {
         return engine
     }
 
-    static func query(_ port: Int, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: checkNRPE)
-        process.arguments = ["-H", "127.0.0.1", "-p", "\(port)", "-n", "-t", "10"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var text = String(decoding: data, as: UTF8.self)
+    static func query(_ port: Int, _ arguments: [String]) async throws -> (Int32, String) {
+        let result = try await CLIRunner.toolAsync(checkNRPE, ["-H", "127.0.0.1", "-p", "\(port)", "-n", "-t", "10"] + arguments)
+        var text = result.stdout
         if text.hasSuffix("\n") { text.removeLast() }
-        return (process.terminationStatus, text)
+        return (result.status, text)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: checkNRPE)))
@@ -56,22 +49,22 @@ struct NRPEBuiltinsTests {
         let snapshot = engine.store.snapshot
 
         let overall = NagiosRenderer.compliance(snapshot)
-        let (status, text) = try Self.query(port, ["-c", "check_portmatrix"])
+        let (status, text) = try await Self.query(port, ["-c", "check_portmatrix"])
         #expect(status == overall.exitCode)
         #expect(text == overall.text)
         #expect(overall.status == .critical)
 
         let path = NagiosRenderer.path(snapshot, id: "licence-ssh")
-        let (pathStatus, pathText) = try Self.query(port, ["-c", "check_path", "-a", "licence-ssh"])
+        let (pathStatus, pathText) = try await Self.query(port, ["-c", "check_path", "-a", "licence-ssh"])
         #expect(pathStatus == path.exitCode)
         #expect(pathText == path.text)
         #expect(pathText.hasPrefix("PORTMATRIX CRITICAL - licence-ssh: 1 of 2 checks failing"))
 
-        let (unknownStatus, unknownText) = try Self.query(port, ["-c", "check_path", "-a", "no-such-path"])
+        let (unknownStatus, unknownText) = try await Self.query(port, ["-c", "check_path", "-a", "no-such-path"])
         #expect(unknownStatus == 3)
         #expect(unknownText.hasPrefix("PORTMATRIX UNKNOWN - no path 'no-such-path'"))
 
-        let (agentStatus, agentText) = try Self.query(port, ["-c", "check_agent"])
+        let (agentStatus, agentText) = try await Self.query(port, ["-c", "check_agent"])
         #expect(agentStatus == 0)
         #expect(agentText.contains("[OK] snmp: connected"))
     }

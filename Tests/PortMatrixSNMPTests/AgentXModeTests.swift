@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 import PortMatrixSNMP
 import Testing
 
@@ -85,11 +86,11 @@ extension SNMPIntegrationTests {
             #expect(try scenario.tool.run("snmpget", probe).output.contains("dns-internal"))
 
             master.kill()  // the AgentX socket vanishes under the agent
-            #expect(poll { (try? agent.health()["connected"] as? Bool) == false }, "\(scenario.logs)")
+            #expect(eventually { (try? agent.health()["connected"] as? Bool) == false }, "\(scenario.logs)")
             #expect(agent.isRunning)
 
             try master.start()
-            let back = try poll(timeout: 30) { try scenario.tool.run("snmpget", probe).output.contains("dns-internal") }
+            let back = try eventually(timeout: 30) { try scenario.tool.run("snmpget", probe).output.contains("dns-internal") }
             #expect(back, "\(scenario.logs)")
             #expect(try agent.health()["connected"] as? Bool == true)
         }
@@ -105,7 +106,7 @@ extension SNMPIntegrationTests {
 
             try master.start()
             let probe = SNMPTool.v2c(community: master.community, port: master.port, timeout: 1, retries: 0) + ["\(root).1.1.9.0"]
-            let attached = try poll(timeout: 30) { try scenario.tool.run("snmpget", probe).output.contains("0.1.0-test") }
+            let attached = try eventually(timeout: 30) { try scenario.tool.run("snmpget", probe).output.contains("0.1.0-test") }
             #expect(attached, "\(scenario.logs)")
         }
 
@@ -121,7 +122,7 @@ extension SNMPIntegrationTests {
             changed.paths[1].message = "certificate expired"
             try agent.publish(changed)
 
-            let received = poll { receiver.process.output.contains(".\(root).0.1") }
+            let received = eventually { receiver.process.output.contains(".\(root).0.1") }
             #expect(received, "\(scenario.logs)")
             let trap = receiver.process.output
             #expect(trap.contains(".\(root).1.2.1.2.2 = STRING: \"gina-https\""), "\(trap)")

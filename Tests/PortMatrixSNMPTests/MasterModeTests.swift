@@ -1,3 +1,4 @@
+import PortMatrixTestSupport
 import Foundation
 import PortMatrixSNMP
 import Testing
@@ -116,7 +117,7 @@ extension SNMPIntegrationTests {
             changed.paths[0].message = "udp/53 no answer"
             try agent.publish(changed)
 
-            #expect(poll { receiver.process.output.contains(".\(root).0.1") }, "\(scenario.logs)")
+            #expect(eventually { receiver.process.output.contains(".\(root).0.1") }, "\(scenario.logs)")
             let trap = receiver.process.output
             #expect(trap.contains(".\(root).1.2.1.2.1 = STRING: \"dns-internal\""), "\(trap)")
             #expect(trap.contains(".\(root).1.2.1.11.1 = INTEGER: 1"))

@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 
 /// A daemon the test started (snmpd, snmptrapd, SNMPTestAgent): output goes to files in the
 /// test's directory, and `stop()` ends it by its pid.
@@ -32,13 +33,3 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; never asserts on durations.
-@discardableResult
-func poll(timeout: TimeInterval = 20, every interval: TimeInterval = 0.1, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    repeat {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: interval)
-    } while Date() < deadline
-    return try condition()
-}

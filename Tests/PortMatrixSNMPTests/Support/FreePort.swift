@@ -1,3 +1,4 @@
+import PortMatrixTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 
 /// net-snmp's snmpd as the AgentX master, with its own config, socket and state in the test's
 /// directory, on a loopback port; `restart()` keeps port and socket.
@@ -40,7 +41,7 @@ final class MasterSNMPD {
             ],
             environment: ["SNMP_PERSISTENT_DIR": state, "SNMPCONFPATH": state, "MIBS": ""],
             directory: directory)
-        let ready = poll(timeout: 10) { FileManager.default.fileExists(atPath: socketPath) }
+        let ready = eventually(timeout: 10) { FileManager.default.fileExists(atPath: socketPath) }
         guard ready else { throw TestFailure("snmpd did not open \(socketPath): \(process?.errors ?? "")") }
     }
 

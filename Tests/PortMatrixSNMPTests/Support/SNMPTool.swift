@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 
 /// Runs one of net-snmp's command-line tools to completion.
 struct SNMPTool {

@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 import PortMatrixSNMP
 
 /// One test's daemons and directory; `tearDown()` stops everything it started.
@@ -38,7 +39,7 @@ final class Scenario {
             environment: ["SNMP_PERSISTENT_DIR": directory.path, "SNMPCONFPATH": directory.path, "MIBS": ""],
             directory: directory)
         trapReceivers.append(process)
-        guard poll(timeout: 10, { process.output.contains("NET-SNMP version") || process.errors.contains("NET-SNMP version") }) else {
+        guard eventually(timeout: 10, { process.output.contains("NET-SNMP version") || process.errors.contains("NET-SNMP version") }) else {
             throw TestFailure("snmptrapd did not start: \(process.errors)")
         }
         return (port, process)

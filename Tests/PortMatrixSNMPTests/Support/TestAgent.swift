@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 import PortMatrixSNMP
 
 /// SNMPTestAgent as a subprocess serving a snapshot; driven through its stdin.
@@ -19,7 +20,7 @@ final class TestAgent {
             // Inherited net-snmp variables must not redirect the agent's own configuration.
             environment: ["SNMPCONFPATH": directory.path, "SNMP_PERSISTENT_DIR": directory.path],
             directory: directory)
-        let ready = poll(timeout: 20) { process.output.contains("ready\n") || process.output.contains("failed") || !process.isRunning }
+        let ready = eventually(timeout: 20) { process.output.contains("ready\n") || process.output.contains("failed") || !process.isRunning }
         guard ready, process.output.contains("ready\n") else {
             throw TestFailure("test agent did not start: \(process.output)\n\(process.errors)")
         }
@@ -34,7 +35,7 @@ final class TestAgent {
         try JSONEncoder().encode(snapshot).write(to: file)
         let before = process.output.components(separatedBy: "published\n").count
         process.send("publish \(file.path)")
-        guard poll(timeout: 10, { process.output.components(separatedBy: "published\n").count > before }) else {
+        guard eventually(timeout: 10, { process.output.components(separatedBy: "published\n").count > before }) else {
             throw TestFailure("publish not acknowledged: \(process.output)")
         }
     }
@@ -43,7 +44,7 @@ final class TestAgent {
         let before = process.output.split(separator: "\n").count
         process.send("health")
         var line: Substring?
-        _ = poll(timeout: 10) {
+        _ = eventually(timeout: 10) {
             let lines = process.output.split(separator: "\n")
             line = lines.dropFirst(before).first { $0.hasPrefix("{") }
             return line != nil
@@ -57,7 +58,7 @@ final class TestAgent {
     func stop() {
         if process.isRunning {
             process.send("quit")
-            _ = poll(timeout: 5) { !process.isRunning }
+            _ = eventually(timeout: 5) { !process.isRunning }
         }
         process.stop()
     }

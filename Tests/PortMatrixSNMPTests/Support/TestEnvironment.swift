@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 
 /// Where the package, the shared folder, the tools and the test agent are.
 enum TestEnvironment {
@@ -50,7 +51,3 @@ enum TestEnvironment {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

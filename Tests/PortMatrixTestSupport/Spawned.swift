@@ -7,14 +7,14 @@ import Glibc
 /// A child process started with posix_spawn and reaped with waitpid by pid. Foundation's
 /// Process is not used: on Linux its child monitoring left finished tools unreaped and the
 /// reading test blocked.
-final class Spawned: @unchecked Sendable {
-    let pid: pid_t
+public final class Spawned: @unchecked Sendable {
+    public let pid: pid_t
     private let input: Int32?
     private let lock = NSLock()
     private var exitStatus: Int32?
 
     /// stdout and stderr go to files; stdin is a pipe if `withInput`, else /dev/null.
-    init(executable: String, arguments: [String], environment: [String: String], output: String, errors: String, withInput: Bool) throws {
+    public init(executable: String, arguments: [String], environment: [String: String], output: String, errors: String, withInput: Bool) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -52,7 +52,7 @@ final class Spawned: @unchecked Sendable {
     }
 
     /// The exit status once the child has ended (reaping it), nil while it runs.
-    var status: Int32? {
+    public var status: Int32? {
         lock.lock()
         defer { lock.unlock() }
         if exitStatus == nil {
@@ -64,29 +64,56 @@ final class Spawned: @unchecked Sendable {
         return exitStatus
     }
 
-    var isRunning: Bool { status == nil }
+    public var isRunning: Bool { status == nil }
 
-    func write(_ text: String) {
+    public func write(_ text: String) {
         guard let input else { return }
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(input, $0.baseAddress, $0.count) }
     }
 
     /// Signals the child, then SIGKILL if it is still there after `grace` seconds; reaps it.
-    func terminate(signal: Int32 = SIGTERM, grace: TimeInterval = 5) {
+    public func terminate(signal: Int32 = SIGTERM, grace: TimeInterval = 5) {
         guard isRunning else { return }
         kill(pid, signal)
-        if !poll(timeout: grace, every: 0.02, { !isRunning }) {
+        if !eventually(timeout: grace, every: 0.02, { !isRunning }) {
             kill(pid, SIGKILL)
-            poll(timeout: 5, every: 0.02) { !isRunning }
+            eventually(timeout: 5, every: 0.02) { !isRunning }
         }
     }
 
+    /// Waits without holding a thread: tests whose child talks to a server in this process
+    /// must leave the (two-thread) cooperative pool free for that server.
+    public func exitStatus(timeout: TimeInterval) async -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while isRunning, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if isRunning { terminate(signal: SIGKILL) }
+        return status ?? -1
+    }
+
     /// Waits for the child to end; kills it after `timeout`.
-    func wait(timeout: TimeInterval) -> Int32 {
-        if !poll(timeout: timeout, every: 0.01, { !isRunning }) {
+    public func wait(timeout: TimeInterval) -> Int32 {
+        if !eventually(timeout: timeout, every: 0.01, { !isRunning }) {
             terminate(signal: SIGKILL)
         }
         return status ?? -1
     }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; never asserts on durations.
+@discardableResult
+public func eventually(timeout: TimeInterval = 20, every interval: TimeInterval = 0.1, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    repeat {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: interval)
+    } while Date() < deadline
+    return try condition()
+}
+
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

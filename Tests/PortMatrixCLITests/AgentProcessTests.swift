@@ -1,0 +1,90 @@
+import Foundation
+import PortMatrixTestSupport
+import Testing
+
+/// `portmatrix agent` as operators run it: real snmpd as AgentX master, real check_nrpe and
+/// snmpget as clients, SIGTERM to stop. Every target is on loopback.
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd")
+    && FileManager.default.isExecutableFile(atPath: "/usr/lib/nagios/plugins/check_nrpe")))
+struct AgentProcessTests {
+    static let pmRoot = "1.3.6.1.4.1.8072.9999.9999.5666"
+
+    @Test func agentServesNRPEAndSNMPFromOneSnapshotAndStopsOnSIGTERM() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let snmpPort = try freePort(SOCK_DGRAM)
+        let nrpePort = try freePort(SOCK_STREAM)
+        let socket = dir.appendingPathComponent("agentx.sock").path
+        try """
+        master agentx
+        agentXSocket \(socket)
+        agentXPerms 0660 0770
+        agentaddress udp:127.0.0.1:\(snmpPort)
+        rocommunity public 127.0.0.1
+        """.write(to: dir.appendingPathComponent("snmpd.conf"), atomically: true, encoding: .utf8)
+        let snmpd = try spawn("/usr/sbin/snmpd", ["-f", "-C", "-c", dir.appendingPathComponent("snmpd.conf").path, "-m", "", "-Lf",
+                                                  dir.appendingPathComponent("snmpd.log").path],
+                              environment: ["SNMP_PERSISTENT_DIR": dir.appendingPathComponent("snmpd-state").path], in: dir)
+        defer { snmpd.terminate() }
+
+        let config = dir.appendingPathComponent("agent.yaml")
+        try """
+        roles: [appliance]
+        choices: { ntp: internal }
+        features: [nrpe, snmp]
+        hosts: { vendor-servers: ["127.0.0.1:1"], name-server-internal: ["127.0.0.1:1"] }
+        schedule: { interval: 2s, timeout: 1s, jitter: 0s }
+        nrpe: { listen: ["127.0.0.1:\(nrpePort)"], tls: { mode: off } }
+        snmp: { mode: agentx, agentx_socket: \(socket), ping_interval: 1s, state_directory: \(dir.path)/snmp-state }
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let log = dir.appendingPathComponent("agent.log")
+        let agent = try spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
+        defer { agent.terminate(signal: SIGKILL) }
+
+        // The agent is up when check_agent sees a finished cycle and the AgentX link.
+        var agentText = ""
+        let ready = eventually(timeout: 30, every: 0.3) {
+            agentText = (try? CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_agent"]).stdout) ?? ""
+            return agentText.hasPrefix("PORTMATRIX OK") && agentText.contains("AgentX connected")
+        }
+        #expect(ready, "check_agent: \(agentText)\nlog: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+
+        let total = try CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)", "\(Self.pmRoot).1.1.2.0"])
+        #expect(total.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "33")
+        // pmOverallStatus and check_portmatrix agree: critical(3) is exit 2 (tcp/25 is not listening here).
+        let overall = try CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)", "\(Self.pmRoot).1.1.1.0"])
+        let nrpe = try CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_portmatrix"])
+        let statusByExit: [Int32: String] = [0: "1", 1: "2", 2: "3", 3: "4"]
+        #expect(overall.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == statusByExit[nrpe.status])
+        #expect(nrpe.stdout.hasPrefix("PORTMATRIX CRITICAL"))
+
+        kill(agent.pid, SIGTERM)
+        #expect(agent.wait(timeout: 20) == 0)
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("path licence-ssh: unknown -> critical"), "one log line per status change")
+        #expect(text.contains("stopped"))
+    }
+
+    func spawn(_ path: String, _ arguments: [String], environment: [String: String] = [:], in dir: URL, output: URL? = nil) throws -> Spawned {
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let out = output?.path ?? dir.appendingPathComponent("\(name).out").path
+        return try Spawned(executable: path, arguments: arguments, environment: env, output: out, errors: out, withInput: false)
+    }
+
+    /// A port the kernel just handed out and took back: free for the next bind.
+    func freePort(_ type: __socket_type) throws -> Int {
+        let fd = socket(AF_INET, Int32(type.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard ok else { throw POSIXError(.EADDRNOTAVAIL) }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
