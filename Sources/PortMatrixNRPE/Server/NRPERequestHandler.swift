@@ -89,6 +89,8 @@ final class NRPERequestHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Bytes after the query are ignored, as nrpe ignores them: the reply still goes out.
+        if state == .running, error is NRPEDecodingError { return }
         switch error {
         case let error as NRPEDecodingError:
             refuse(context: context, "invalid request: \(error)")
