@@ -88,6 +88,12 @@ import Testing
         }
     }
 
+    @Test func tlsModeTakesBothYAMLSpellings() {
+        #expect(["on", "true", "YES"].map(NRPEServerConfiguration.tlsMode(parsing:)) == [.on, .on, .on])
+        #expect(["off", "false", "no"].map(NRPEServerConfiguration.tlsMode(parsing:)) == [.off, .off, .off])
+        #expect(NRPEServerConfiguration.tlsMode(parsing: "maybe") == nil)
+    }
+
     @Test func parsesListenAddresses() throws {
         let v6 = try NRPEListenAddress(parsing: "[::]:5666")
         #expect(v6.host == "::" && v6.port == 5666 && v6.isIPv6)

@@ -4,8 +4,19 @@
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func nrpeFuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    let bytes = start.map { Array(UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
+    var bytes = start.map { Array(UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
+    check(bytes)
+    // Random bytes almost never carry a valid CRC-32; fix it up so the paths behind the CRC
+    // check (buffer extraction, NUL handling, v3 trailer) get fuzzed too.
+    if bytes.count >= 8 {
+        let crc = bytes.withUnsafeBytes { NRPECRC32.checksum(ofPacket: $0) }
+        bytes.storeBigEndian(crc, at: 4)
+        check(bytes)
+    }
+    return 0
+}
 
+private func check(_ bytes: [UInt8]) {
     let whole = Result { () throws(NRPEDecodingError) in try NRPEPacket(decoding: bytes) }
     if case .success(let packet) = whole, packet.buffer.count <= NRPEPacket.capacity(of: packet.version) {
         let again = try? NRPEPacket(decoding: packet.encoded())
@@ -29,5 +40,4 @@ public func nrpeFuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     } catch {
         if case .success = whole { preconditionFailure("framer refused a packet the decoder accepts") }
     }
-    return 0
 }
