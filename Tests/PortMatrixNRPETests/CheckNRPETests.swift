@@ -218,6 +218,15 @@ struct CheckNRPETests {
         #expect(first.log.messages(containing: "generated").count == 1)
     }
 
+    @Test func halfAGeneratedPairIsNotOverwritten() async throws {
+        let state = makeTemporaryDirectory("nrpe-state-half")
+        try "not a key".write(toFile: "\(state)/nrpe-key.pem", atomically: true, encoding: .utf8)
+        await #expect(throws: NRPESelfSignedCertificate.IncompletePair.self) {
+            _ = try await TestServer.start { $0.stateDirectory = state }
+        }
+        #expect(try String(contentsOfFile: "\(state)/nrpe-key.pem", encoding: .utf8) == "not a key")
+    }
+
     @Test func shutdownAnswersRequestInFlight() async throws {
         let marker = makeTemporaryDirectory("nrpe-inflight") + "/started"
         let server = try await TestServer.start { $0.commands = ["slowish": "touch \(marker); sleep 1; echo done"] }

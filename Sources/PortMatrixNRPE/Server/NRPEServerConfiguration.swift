@@ -70,6 +70,12 @@ public struct NRPEConfigurationError: Error, Sendable, Hashable, CustomStringCon
     }
 }
 
+/// Every problem ``NRPEServerConfiguration/validate()`` found.
+public struct NRPEServerConfigurationErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [NRPEConfigurationError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
 extension NRPEServerConfiguration {
     /// All mistakes at once, so an operator fixes a file in one pass; empty means valid.
     public func validate() -> [NRPEConfigurationError] {
