@@ -100,7 +100,7 @@ struct BadInputTests {
         #expect(plain.status != 0)
         #expect(normal.status == 0)
         #expect(server.log.refusals.count >= 1)
-        #expect(server.log.refusals.allSatisfy { $0.contains("TLS handshake failed") })
+        #expect(server.log.refusals.allSatisfy { $0.contains("TLS handshake failed: not TLS, a plaintext client (check_nrpe -n)") })
     }
 
     @Test func thousandIdleConnections() async throws {
