@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Testing
 @testable import PortMatrixNRPE
 
@@ -45,6 +46,23 @@ import Testing
         let result = runner.run(commandLine: "head -c 200000 /dev/zero | tr '\\0' x; exit 1", timeoutSeconds: 10, outputLimit: 65535)
         #expect(result.state == .warning)
         #expect(result.output.utf8.count <= 65536)
+    }
+
+    @Test(arguments: ["a\r\nb", "a\nb", "a\rb", "x;y", "`id`", "$(id)", "a&b", "[x]", "{x}", "<x", ">x", "'x", "a\\b"])
+    func refusesNastyMetacharacters(argument: String) async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let dispatcher = NRPECommandDispatcher(
+            builtins: NRPENoBuiltinCommands(), externalCommands: ["echo": "echo $ARG1$"],
+            allowArguments: true, commandTimeoutSeconds: 5, threadPool: pool
+        )
+        let outcome = await dispatcher.respond(to: NRPERequest(command: "echo", arguments: [argument]), outputLimit: 100)
+        try await pool.shutdownGracefully()
+        guard case .refuse(let reason) = outcome else {
+            Issue.record("not refused: \(outcome)")
+            return
+        }
+        #expect(reason.contains("metacharacter") || reason.contains("command substitution"))
     }
 
     @Test func substitutesArguments() {

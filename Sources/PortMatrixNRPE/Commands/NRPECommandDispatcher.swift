@@ -8,8 +8,9 @@ struct NRPECommandDispatcher: Sendable {
         case refuse(reason: String)
     }
 
-    /// nrpe's default nasty_metachars plus CR and LF.
-    static let nastyMetacharacters: Set<Character> = ["|", "`", "&", ">", "<", "'", "\\", "[", "]", "{", "}", ";", "\r", "\n"]
+    /// nrpe's default nasty_metachars plus CR and LF. Scalars, not Characters: "\r\n" is a
+    /// single Character equal to neither "\r" nor "\n".
+    static let nastyMetacharacters: Set<Unicode.Scalar> = ["|", "`", "&", ">", "<", "'", "\\", "[", "]", "{", "}", ";", "\r", "\n"]
 
     var builtins: any NRPEBuiltinCommands
     var externalCommands: [String: String]
@@ -33,8 +34,13 @@ struct NRPECommandDispatcher: Sendable {
             return .refuse(reason: "arguments for '\(request.command)' refused: allow_arguments is off")
         }
         let text = ([request.command] + request.arguments).joined(separator: "!")
-        if let bad = text.first(where: Self.nastyMetacharacters.contains) {
+        if let bad = text.unicodeScalars.first(where: Self.nastyMetacharacters.contains) {
             return .refuse(reason: "request for '\(request.command)' contains the metacharacter \(bad.debugDescription)")
+        }
+        // nrpe's allow_bash_command_substitution=0 (its default, not configurable here): the
+        // metacharacter list alone lets "$(reboot)" reach the shell.
+        if text.contains("$(") {
+            return .refuse(reason: "request for '\(request.command)' contains a command substitution \"$(\"")
         }
         let commandLine = Self.substitute(arguments: request.arguments, into: template)
         let (runner, timeout) = (runner, commandTimeoutSeconds)
