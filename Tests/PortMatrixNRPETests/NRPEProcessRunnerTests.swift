@@ -68,5 +68,9 @@ import Testing
     @Test func substitutesArguments() {
         let line = NRPECommandDispatcher.substitute(arguments: ["a", "b"], into: "x $ARG1$ $ARG2$ $ARG3$ $ARG10$")
         #expect(line == "x a b  ")
+        let many = (1...16).map { "v\($0)" }
+        #expect(NRPECommandDispatcher.substitute(arguments: many, into: "$ARG16$-$ARG1$$ARG10$") == "v16-v1v10")
+        #expect(NRPECommandDispatcher.substitute(arguments: ["$ARG2$", "b"], into: "[$ARG1$]") == "[$ARG2$]")
+        #expect(NRPECommandDispatcher.substitute(arguments: ["a"], into: "$ARG $ARG17$ $ARGx$ $ARG1") == "$ARG $ARG17$ $ARGx$ $ARG1")
     }
 }

@@ -53,13 +53,23 @@ struct NRPECommandDispatcher: Sendable {
         }
     }
 
-    /// `$ARG1$`…`$ARG16$`; missing arguments become empty, as in nrpe.
+    /// `$ARG1$`…`$ARG16$`; missing arguments become empty, as in nrpe. One pass over the
+    /// template, so an argument that itself reads `$ARG2$` is not substituted again.
     static func substitute(arguments: [String], into template: String) -> String {
-        var line = template
-        for index in stride(from: 16, through: 1, by: -1) {
-            let value = index <= arguments.count ? arguments[index - 1] : ""
-            line = line.replacing("$ARG\(index)$", with: value)
+        var line = ""
+        var rest = template[...]
+        while let start = rest.firstRange(of: "$ARG") {
+            line += rest[..<start.lowerBound]
+            let digits = rest[start.upperBound...].prefix(2).prefix { $0.isASCII && $0.isNumber }
+            let close = rest.index(start.upperBound, offsetBy: digits.count)
+            if let index = Int(digits), (1...16).contains(index), close < rest.endIndex, rest[close] == "$" {
+                line += index <= arguments.count ? arguments[index - 1] : ""
+                rest = rest[rest.index(after: close)...]
+            } else {
+                line += "$ARG"
+                rest = rest[start.upperBound...]
+            }
         }
-        return line
+        return line + rest
     }
 }
