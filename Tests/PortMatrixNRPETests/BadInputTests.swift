@@ -65,6 +65,21 @@ struct BadInputTests {
         #expect(line?.contains("response packet") == true)
     }
 
+    @Test func bytesAfterTheQueryAreIgnored() async throws {
+        let server = try await TestServer.start { $0.tlsMode = .off }
+        let reply = try await offCooperativePool { () -> Result<[UInt8]?, any Error> in
+            Result {
+                let client = try RawClient(port: server.port)
+                client.send(Self.query + Array("trailing garbage".utf8))
+                return client.readUntilClosed(seconds: 10)
+            }
+        }.get()
+        await server.stop()
+        let packet = try NRPEPacket(decoding: #require(reply))
+        #expect(packet.text == "NRPE v4.1.0 (portmatrix)")
+        #expect(server.log.refusals.isEmpty)
+    }
+
     @Test func tlsClientOnPlaintextListener() async throws {
         let server = try await TestServer.start { $0.tlsMode = .off }
         let tls = await server.check()
@@ -85,7 +100,7 @@ struct BadInputTests {
         #expect(plain.status != 0)
         #expect(normal.status == 0)
         #expect(server.log.refusals.count >= 1)
-        #expect(server.log.refusals.allSatisfy { $0.contains("TLS handshake failed") })
+        #expect(server.log.refusals.allSatisfy { $0.contains("TLS handshake failed: not TLS, a plaintext client (check_nrpe -n)") })
     }
 
     @Test func thousandIdleConnections() async throws {

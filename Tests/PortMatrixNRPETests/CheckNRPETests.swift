@@ -41,7 +41,7 @@ struct CheckNRPETests {
         let result = await server.check(["-S", "TLSv1.1"])
         await server.stop()
         #expect(result.status != 0)
-        #expect(!server.log.messages(containing: "TLS handshake failed").isEmpty)
+        #expect(!server.log.messages(containing: "TLS handshake failed: the client offers no TLS version of 1.2").isEmpty)
     }
 
     @Test func ipv6Loopback() async throws {
@@ -112,7 +112,7 @@ struct CheckNRPETests {
         #expect(with.text == "NRPE v4.1.0 (portmatrix)")
         #expect(without.status != 0)
         #expect(!without.text.contains("NRPE v4.1.0"))
-        #expect(server.log.messages(containing: "TLS handshake failed").count >= 1)
+        #expect(server.log.messages(containing: "TLS handshake failed: no client certificate while client_certs is require").count >= 1)
     }
 
     @Test func longOutputWholeInV4CutInV2() async throws {
@@ -216,6 +216,15 @@ struct CheckNRPETests {
         #expect(result.status == 0)
         #expect(second.log.messages(containing: "generated").isEmpty)
         #expect(first.log.messages(containing: "generated").count == 1)
+    }
+
+    @Test func halfAGeneratedPairIsNotOverwritten() async throws {
+        let state = makeTemporaryDirectory("nrpe-state-half")
+        try "not a key".write(toFile: "\(state)/nrpe-key.pem", atomically: true, encoding: .utf8)
+        await #expect(throws: NRPESelfSignedCertificate.IncompletePair.self) {
+            _ = try await TestServer.start { $0.stateDirectory = state }
+        }
+        #expect(try String(contentsOfFile: "\(state)/nrpe-key.pem", encoding: .utf8) == "not a key")
     }
 
     @Test func shutdownAnswersRequestInFlight() async throws {

@@ -38,7 +38,8 @@ import Testing
         #expect(file.ignoredSettings == ["main.cfg:2: server_port", "main.cfg:3: allowed_hosts"])
     }
 
-    @Test func readsDebiansStockFile() throws {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/etc/nagios/nrpe.cfg"), "needs nagios-nrpe-server's nrpe.cfg"))
+    func readsDebiansStockFile() throws {
         let file = try NRPEConfigFile(contentsOf: "/etc/nagios/nrpe.cfg")
         #expect(file.commands["check_load"]?.hasPrefix("/usr/lib/nagios/plugins/check_load") == true)
     }
@@ -86,6 +87,12 @@ import Testing
         #expect(throws: NRPEServerConfigurationErrors.self) {
             try NRPEServer(configuration: configuration, logger: .init(label: "x"))
         }
+    }
+
+    @Test func tlsModeTakesBothYAMLSpellings() {
+        #expect(["on", "true", "YES"].map(NRPEServerConfiguration.tlsMode(parsing:)) == [.on, .on, .on])
+        #expect(["off", "false", "no"].map(NRPEServerConfiguration.tlsMode(parsing:)) == [.off, .off, .off])
+        #expect(NRPEServerConfiguration.tlsMode(parsing: "maybe") == nil)
     }
 
     @Test func parsesListenAddresses() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Testing
 @testable import PortMatrixNRPE
 
@@ -47,8 +48,29 @@ import Testing
         #expect(result.output.utf8.count <= 65536)
     }
 
+    @Test(arguments: ["a\r\nb", "a\nb", "a\rb", "x;y", "`id`", "$(id)", "a&b", "[x]", "{x}", "<x", ">x", "'x", "a\\b"])
+    func refusesNastyMetacharacters(argument: String) async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let dispatcher = NRPECommandDispatcher(
+            builtins: NRPENoBuiltinCommands(), externalCommands: ["echo": "echo $ARG1$"],
+            allowArguments: true, commandTimeoutSeconds: 5, threadPool: pool
+        )
+        let outcome = await dispatcher.respond(to: NRPERequest(command: "echo", arguments: [argument]), outputLimit: 100)
+        try await pool.shutdownGracefully()
+        guard case .refuse(let reason) = outcome else {
+            Issue.record("not refused: \(outcome)")
+            return
+        }
+        #expect(reason.contains("metacharacter") || reason.contains("command substitution"))
+    }
+
     @Test func substitutesArguments() {
         let line = NRPECommandDispatcher.substitute(arguments: ["a", "b"], into: "x $ARG1$ $ARG2$ $ARG3$ $ARG10$")
         #expect(line == "x a b  ")
+        let many = (1...16).map { "v\($0)" }
+        #expect(NRPECommandDispatcher.substitute(arguments: many, into: "$ARG16$-$ARG1$$ARG10$") == "v16-v1v10")
+        #expect(NRPECommandDispatcher.substitute(arguments: ["$ARG2$", "b"], into: "[$ARG1$]") == "[$ARG2$]")
+        #expect(NRPECommandDispatcher.substitute(arguments: ["a"], into: "$ARG $ARG17$ $ARGx$ $ARG1") == "$ARG $ARG17$ $ARGx$ $ARG1")
     }
 }

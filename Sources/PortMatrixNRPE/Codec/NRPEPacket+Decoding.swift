@@ -60,14 +60,3 @@ extension NRPEPacket {
         prefix.count >= 2 && prefix.loadBigEndian(UInt16.self, at: 0) == 2 ? v2PacketSize : headerSize
     }
 }
-
-extension ArraySlice<UInt8> {
-    /// Reads a big-endian integer at `offset` from the start of the slice.
-    func loadBigEndian<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> T {
-        var value = T.zero
-        for byte in self[(startIndex + offset)..<(startIndex + offset + MemoryLayout<T>.size)] {
-            value = value << 8 | T(byte)
-        }
-        return value
-    }
-}

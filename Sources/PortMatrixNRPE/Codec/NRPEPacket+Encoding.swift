@@ -33,9 +33,3 @@ extension NRPEPacket {
         return bytes[..<end]
     }
 }
-
-extension [UInt8] {
-    mutating func storeBigEndian<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-        withUnsafeMutableBytes { $0.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self) }
-    }
-}

@@ -8,8 +8,9 @@ struct NRPECommandDispatcher: Sendable {
         case refuse(reason: String)
     }
 
-    /// nrpe's default nasty_metachars plus CR and LF.
-    static let nastyMetacharacters: Set<Character> = ["|", "`", "&", ">", "<", "'", "\\", "[", "]", "{", "}", ";", "\r", "\n"]
+    /// nrpe's default nasty_metachars plus CR and LF. Scalars, not Characters: "\r\n" is a
+    /// single Character equal to neither "\r" nor "\n".
+    static let nastyMetacharacters: Set<Unicode.Scalar> = ["|", "`", "&", ">", "<", "'", "\\", "[", "]", "{", "}", ";", "\r", "\n"]
 
     var builtins: any NRPEBuiltinCommands
     var externalCommands: [String: String]
@@ -33,8 +34,13 @@ struct NRPECommandDispatcher: Sendable {
             return .refuse(reason: "arguments for '\(request.command)' refused: allow_arguments is off")
         }
         let text = ([request.command] + request.arguments).joined(separator: "!")
-        if let bad = text.first(where: Self.nastyMetacharacters.contains) {
+        if let bad = text.unicodeScalars.first(where: Self.nastyMetacharacters.contains) {
             return .refuse(reason: "request for '\(request.command)' contains the metacharacter \(bad.debugDescription)")
+        }
+        // nrpe's allow_bash_command_substitution=0 (its default, not configurable here): the
+        // metacharacter list alone lets "$(reboot)" reach the shell.
+        if text.contains("$(") {
+            return .refuse(reason: "request for '\(request.command)' contains a command substitution \"$(\"")
         }
         let commandLine = Self.substitute(arguments: request.arguments, into: template)
         let (runner, timeout) = (runner, commandTimeoutSeconds)
@@ -47,13 +53,23 @@ struct NRPECommandDispatcher: Sendable {
         }
     }
 
-    /// `$ARG1$`…`$ARG16$`; missing arguments become empty, as in nrpe.
+    /// `$ARG1$`…`$ARG16$`; missing arguments become empty, as in nrpe. One pass over the
+    /// template, so an argument that itself reads `$ARG2$` is not substituted again.
     static func substitute(arguments: [String], into template: String) -> String {
-        var line = template
-        for index in stride(from: 16, through: 1, by: -1) {
-            let value = index <= arguments.count ? arguments[index - 1] : ""
-            line = line.replacing("$ARG\(index)$", with: value)
+        var line = ""
+        var rest = template[...]
+        while let start = rest.firstRange(of: "$ARG") {
+            line += rest[..<start.lowerBound]
+            let digits = rest[start.upperBound...].prefix(2).prefix { $0.isASCII && $0.isNumber }
+            let close = rest.index(start.upperBound, offsetBy: digits.count)
+            if let index = Int(digits), (1...16).contains(index), close < rest.endIndex, rest[close] == "$" {
+                line += index <= arguments.count ? arguments[index - 1] : ""
+                rest = rest[rest.index(after: close)...]
+            } else {
+                line += "$ARG"
+                rest = rest[start.upperBound...]
+            }
         }
-        return line
+        return line + rest
     }
 }

@@ -39,11 +39,11 @@ public struct NRPEConfigFile: Sendable {
 
     private mutating func parse(_ text: String, path: String, depth: Int) {
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let where_ = "\(path):\(index + 1)"
+            let location = "\(path):\(index + 1)"
             let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "=") else {
-                warnings.append("\(where_): no '=' in line, skipped")
+                warnings.append("\(location): no '=' in line, skipped")
                 continue
             }
             let key = String(line[..<equals]).trimmingWhitespace()
@@ -51,7 +51,7 @@ public struct NRPEConfigFile: Sendable {
             if key.hasPrefix("command["), key.hasSuffix("]") {
                 let name = String(key.dropFirst("command[".count).dropLast())
                 guard !name.isEmpty else {
-                    warnings.append("\(where_): empty command name, skipped")
+                    warnings.append("\(location): empty command name, skipped")
                     continue
                 }
                 rawCommands.append((name, value))
@@ -62,19 +62,19 @@ public struct NRPEConfigFile: Sendable {
                 prefix = value.isEmpty ? nil : value
             case "include", "include_dir":
                 guard depth < 16 else {
-                    warnings.append("\(where_): includes nested too deep, '\(value)' skipped")
+                    warnings.append("\(location): includes nested too deep, '\(value)' skipped")
                     continue
                 }
-                include(value, directory: key == "include_dir", from: where_, depth: depth + 1)
+                include(value, directory: key == "include_dir", from: location, depth: depth + 1)
             case _ where Self.nrpeOnlyKeys.contains(key):
-                ignoredSettings.append("\(where_): \(key)")
+                ignoredSettings.append("\(location): \(key)")
             default:
-                warnings.append("\(where_): unknown key '\(key)', skipped")
+                warnings.append("\(location): unknown key '\(key)', skipped")
             }
         }
     }
 
-    private mutating func include(_ target: String, directory: Bool, from where_: String, depth: Int) {
+    private mutating func include(_ target: String, directory: Bool, from location: String, depth: Int) {
         do {
             let files = directory
                 ? try POSIXFile.entries(of: target).filter { $0.hasSuffix(".cfg") }.map { "\(target.hasSuffix("/") ? String(target.dropLast()) : target)/\($0)" }
@@ -83,7 +83,7 @@ public struct NRPEConfigFile: Sendable {
                 parse(try POSIXFile.read(file), path: file, depth: depth)
             }
         } catch {
-            warnings.append("\(where_): include skipped: \(error)")
+            warnings.append("\(location): include skipped: \(error)")
         }
     }
 
@@ -91,13 +91,5 @@ public struct NRPEConfigFile: Sendable {
         for (name, line) in rawCommands {
             commands[name] = prefix.map { "\($0) \(line)" } ?? line
         }
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

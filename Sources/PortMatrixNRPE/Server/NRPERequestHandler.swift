@@ -89,13 +89,13 @@ final class NRPERequestHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Bytes after the query are ignored, as nrpe ignores them: the reply still goes out.
+        if state == .running, error is NRPEDecodingError { return }
         switch error {
         case let error as NRPEDecodingError:
             refuse(context: context, "invalid request: \(error)")
-        case let error as NIOSSLError where !handshakeCompleted:
-            refuse(context: context, "TLS handshake failed (plaintext client, e.g. check_nrpe -n, on a TLS listener?): \(error)")
-        case let error as BoringSSLError where !handshakeCompleted:
-            refuse(context: context, "TLS handshake failed (plaintext client, e.g. check_nrpe -n, on a TLS listener?): \(error)")
+        case is NIOSSLError where !handshakeCompleted, is BoringSSLError where !handshakeCompleted:
+            refuse(context: context, "TLS handshake failed: \(Self.explainHandshakeFailure(error)): \(error)")
         default:
             refuse(context: context, "\(error)")
         }
@@ -116,6 +116,21 @@ final class NRPERequestHandler: ChannelInboundHandler {
         timeout?.cancel()
         logger.warning("NRPE: closed connection from \(peer) without reply: \(reason)")
         context.close(promise: nil)
+    }
+
+    /// The likely cause in nrpe terms, from BoringSSL's reason code: the raw error alone
+    /// sends admins searching (the top complaint in nrpe's issue tracker).
+    static func explainHandshakeFailure(_ error: any Error) -> String {
+        let text = "\(error)"
+        let causes = [
+            ("WRONG_VERSION_NUMBER", "not TLS, a plaintext client (check_nrpe -n) on a TLS listener?"),
+            ("HTTP_REQUEST", "an HTTP client on the NRPE port"),
+            ("UNSUPPORTED_PROTOCOL", "the client offers no TLS version of 1.2 or later"),
+            ("PEER_DID_NOT_RETURN_A_CERTIFICATE", "no client certificate while client_certs is require (check_nrpe -C/-K)"),
+            ("CERTIFICATE_VERIFY_FAILED", "the client certificate does not verify against ca_file"),
+            ("NO_SHARED_CIPHER", "no common cipher (anonymous DH, check_nrpe -d 2, is not offered)"),
+        ]
+        return causes.first { text.contains($0.0) }?.1 ?? "see the TLS error"
     }
 
     static func describe(_ address: SocketAddress) -> String {

@@ -42,6 +42,8 @@ public final class NRPEServer: Sendable {
 
     /// Binds every `listen` address and returns the bound addresses (with the real port when 0 was asked).
     public func start() async throws -> [SocketAddress] {
+        // Before the thread pool starts: a failure here has nothing to clean up.
+        let sslContext = configuration.tlsMode == .on ? try NRPETLSContext.make(configuration, logger: logger) : nil
         threadPool.start()
         let dispatcher = NRPECommandDispatcher(
             builtins: builtins,
@@ -50,7 +52,6 @@ public final class NRPEServer: Sendable {
             commandTimeoutSeconds: configuration.commandTimeout,
             threadPool: threadPool
         )
-        let sslContext = configuration.tlsMode == .on ? try NRPETLSContext.make(configuration, logger: logger) : nil
         var bound: [SocketAddress] = []
         do {
             for text in configuration.listen {
@@ -139,10 +140,4 @@ public final class NRPEServer: Sendable {
         }
         return commands.merging(configuration.commands) { _, configured in configured }
     }
-}
-
-/// Every problem ``NRPEServerConfiguration/validate()`` found.
-public struct NRPEServerConfigurationErrors: Error, Sendable, CustomStringConvertible {
-    public var errors: [NRPEConfigurationError]
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

@@ -6,6 +6,16 @@ public struct NRPEServerConfiguration: Sendable {
         case on
     }
 
+    /// `tls.mode` as written in YAML; YAML 1.1 turns bare on/off/yes/no into booleans, so
+    /// both spellings are accepted.
+    public static func tlsMode(parsing text: String) -> TLSMode? {
+        switch text.lowercased() {
+        case "on", "true", "yes": .on
+        case "off", "false", "no": .off
+        default: nil
+        }
+    }
+
     /// `ssl_client_certs` 0/1/2 in nrpe terms.
     public enum ClientCertificates: String, Sendable, Hashable {
         case none
@@ -58,6 +68,12 @@ public struct NRPEConfigurationError: Error, Sendable, Hashable, CustomStringCon
         self.key = key
         self.message = message
     }
+}
+
+/// Every problem ``NRPEServerConfiguration/validate()`` found.
+public struct NRPEServerConfigurationErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [NRPEConfigurationError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
 extension NRPEServerConfiguration {

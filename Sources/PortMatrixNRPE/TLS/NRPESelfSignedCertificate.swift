@@ -18,8 +18,14 @@ enum NRPESelfSignedCertificate {
     static func ensure(in stateDirectory: String, hostName: String = "portmatrix") throws -> (certFile: String, keyFile: String, generated: Bool) {
         let certFile = "\(stateDirectory)/\(certificateName)"
         let keyFile = "\(stateDirectory)/\(keyName)"
-        if POSIXFile.exists(certFile), POSIXFile.exists(keyFile) {
+        switch (POSIXFile.exists(certFile), POSIXFile.exists(keyFile)) {
+        case (true, true):
             return (certFile, keyFile, false)
+        case (true, false), (false, true):
+            // Never overwrite half a pair: the operator may have put one file there on purpose.
+            throw IncompletePair(directory: stateDirectory)
+        case (false, false):
+            break
         }
         try POSIXFile.makeDirectory(stateDirectory, mode: 0o700)
         let (certificatePEM, keyPEM) = try generate(commonName: hostName)
@@ -27,6 +33,13 @@ enum NRPESelfSignedCertificate {
         try POSIXFile.create(keyFile, contents: keyPEM, mode: 0o600)
         try POSIXFile.create(certFile, contents: certificatePEM, mode: 0o644)
         return (certFile, keyFile, true)
+    }
+
+    struct IncompletePair: Error, CustomStringConvertible {
+        var directory: String
+        var description: String {
+            "\(directory) holds only one of \(certificateName) and \(keyName); remove it to have both generated, or configure cert_file and key_file"
+        }
     }
 
     static func generate(commonName: String) throws -> (certificatePEM: String, keyPEM: String) {
