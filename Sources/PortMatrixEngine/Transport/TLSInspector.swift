@@ -16,6 +16,8 @@ enum TLSInspector {
             if let caFile = options.caFile { configuration.trustRoots = .file(caFile) }
         } else {
             configuration.certificateVerification = .none
+            // Nothing to verify against: skip parsing the system bundle on every check.
+            configuration.trustRoots = .certificates([])
         }
         // Old gateways still speak TLS 1.0; the probe reports the version, thresholds judge it.
         configuration.minimumTLSVersion = .tlsv1
