@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import NIOTLS
 
 /// Buffers what the peer sends, at most `capacity` bytes, and hands it to one waiting parser
@@ -24,9 +25,10 @@ final class BoundedReader: ChannelInboundHandler {
     private var waiter: Waiter?
     /// Set once the connection can deliver nothing more: later reads fail with it at once.
     private var terminal: ProbeFailure?
-    private var handshake: EventLoopPromise<Void>?
+    private var handshake: EventLoopPromise<TLSHandshakeInfo>?
     private var handshakeTimeout: Scheduled<Void>?
     private var tlsActive = false
+    private var handshakeInfo: TLSHandshakeInfo?
     private(set) var firstByteAt: NIODeadline?
     private weak var context: ChannelHandlerContext?
 
@@ -71,9 +73,15 @@ final class BoundedReader: ChannelInboundHandler {
             tlsActive = true
             handshakeTimeout?.cancel()
             handshakeTimeout = nil
+            // Read version and certificate now: a peer that closes right after the handshake
+            // takes the TLS handler out of the pipeline before the probe could ask later.
+            let operations = context.pipeline.syncOperations
+            let info = TLSHandshakeInfo(version: try? operations.nioSSL_tlsVersion(),
+                                        leafCertificate: (try? operations.nioSSL_peerCertificate())??.derBytes)
+            handshakeInfo = info
             let promise = handshake
             handshake = nil
-            promise?.succeed(())
+            promise?.succeed(info)
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -112,10 +120,10 @@ final class BoundedReader: ChannelInboundHandler {
     }
 
     /// Completes when the TLS handler in front of this one reports a finished handshake.
-    func awaitHandshake(deadline: NIODeadline, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        if tlsActive {
-            promise.succeed(())
+    func awaitHandshake(deadline: NIODeadline, on eventLoop: any EventLoop) -> EventLoopFuture<TLSHandshakeInfo> {
+        let promise = eventLoop.makePromise(of: TLSHandshakeInfo.self)
+        if tlsActive, let handshakeInfo {
+            promise.succeed(handshakeInfo)
             return promise.futureResult
         }
         if let terminal {
@@ -164,4 +172,15 @@ final class BoundedReader: ChannelInboundHandler {
             promise.fail(reason.reason == .protocolError ? ProbeFailure(.tlsHandshake, reason.message) : reason)
         }
     }
+}
+
+/// What a finished handshake showed, taken while the TLS handler is still in the pipeline.
+struct TLSHandshakeInfo: Sendable {
+    var version: TLSVersion?
+    /// DER of the peer's leaf certificate.
+    var leafCertificate: [UInt8]?
+}
+
+extension NIOSSLCertificate {
+    var derBytes: [UInt8]? { try? toDERBytes() }
 }

@@ -214,8 +214,9 @@ final class ProbeConnection {
         let deadline = request.deadline
         let eventLoop = channel.eventLoop
         let channel = self.channel
+        let info: TLSHandshakeInfo
         do {
-            try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+            info = try await eventLoop.flatSubmit { () -> EventLoopFuture<TLSHandshakeInfo> in
                 guard reader.value.pendingBytes == 0 else {
                     // Plaintext after the go-ahead would be a command injection (CVE-2011-0411 class).
                     return eventLoop.makeFailedFuture(ProbeFailure(.protocolError, "peer sent data after agreeing to start TLS"))
@@ -232,7 +233,7 @@ final class ProbeConnection {
             throw ProbeFailure.from(error, phase: .tls)
         }
         timings.tls = (timings.tls ?? 0) + NIODeadline.now().seconds(since: handshakeStart)
-        let observation = try await TLSInspector.inspect(channel, verified: options.verifyCertificate ? true : nil)
+        let observation = TLSInspector.inspect(info, verified: options.verifyCertificate ? true : nil)
         observations.tls = observation
         if let days = observation.daysLeft, days < 0 {
             throw ProbeFailure(.certInvalid, "certificate expired \(-days) days ago (\(observation.subject ?? "?"))")

@@ -36,12 +36,10 @@ enum TLSInspector {
 
     /// Version and leaf certificate of the finished handshake. BoringSSL's negotiated cipher is
     /// not exposed by swift-nio-ssl, so `cipher` stays empty.
-    static func inspect(_ channel: any Channel, verified: Bool?) async throws -> TLSObservation {
+    static func inspect(_ info: TLSHandshakeInfo, verified: Bool?) -> TLSObservation {
         var observation = TLSObservation(verified: verified)
-        let version = try? await channel.nioSSL_tlsVersion().get()
-        observation.version = version.map(name(of:))
-        if let peer = try? await channel.nioSSL_peerCertificate().get(), let der = try? peer.toDERBytes(),
-           let certificate = try? Certificate(derEncoded: der) {
+        observation.version = info.version.map(name(of:))
+        if let der = info.leafCertificate, let certificate = try? Certificate(derEncoded: der) {
             observation.subject = certificate.subject.description
             observation.issuer = certificate.issuer.description
             let notAfter = certificate.notValidAfter.timeIntervalSince1970
