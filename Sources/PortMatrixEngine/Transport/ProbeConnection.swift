@@ -67,24 +67,28 @@ final class ProbeConnection {
         for address in candidates {
             let remaining = request.deadline - .now()
             guard remaining > .zero else { break }
+            // The reader is created with the channel, before the first byte can arrive (an SMTP
+            // greeting comes right after connect), and handed out through this promise.
+            let readerPromise = eventLoop.makePromise(of: NIOLoopBound<BoundedReader>.self)
             var bootstrap = ClientBootstrap(group: eventLoop)
                 .connectTimeout(remaining)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(BoundedReader(capacity: bufferCapacity))
+                        let reader = BoundedReader(capacity: bufferCapacity)
+                        try channel.pipeline.syncOperations.addHandler(reader)
+                        readerPromise.succeed(NIOLoopBound(reader, eventLoop: channel.eventLoop))
                     }
                 }
             if let source { bootstrap = bootstrap.bind(to: source) }
             do {
                 let channel = try await bootstrap.connect(to: address).get()
                 closer.attach(channel)
-                let reader = try await channel.eventLoop.submit {
-                    NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BoundedReader.self), eventLoop: channel.eventLoop)
-                }.get()
+                let reader = try await readerPromise.futureResult.get()
                 connected = (channel, reader)
                 break
             } catch {
+                readerPromise.fail(error)
                 lastFailure = ProbeFailure.from(error, phase: .connecting)
                 // A source address that is not ours fails the same way for every candidate.
                 if lastFailure.reason == .sourceAddress || error is CancellationError { break }
