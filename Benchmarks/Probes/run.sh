@@ -2,7 +2,7 @@
 # CPU per check: portmatrix probes in-process (ProbeBench) against monitoring-plugins run
 # by fork+exec, both against the same loopback peers of Tests/Peers/peers.sh.
 #
-#   Benchmarks/Probes/run.sh PEERS_DIR [ITERATIONS]
+#   [CONFIG=release|debug] Benchmarks/Probes/run.sh PEERS_DIR [ITERATIONS]
 #
 # PEERS_DIR holds peers.env (as written by `Tests/Peers/peers.sh start PEERS_DIR`).
 # Prints one line per check: name, CPU ms per check, wall ms per check.
@@ -14,8 +14,9 @@ plugins=/usr/lib/nagios/plugins
 # shellcheck disable=SC1091
 set -a; . "$dir/peers.env"; set +a
 
-swift build -c release --product ProbeBench --package-path "$root" >&2
-bench=$(swift build -c release --product ProbeBench --package-path "$root" --show-bin-path)/ProbeBench
+config=${CONFIG:-release}
+swift build -c "$config" --product ProbeBench --package-path "$root" >&2
+bench=$(swift build -c "$config" --product ProbeBench --package-path "$root" --show-bin-path)/ProbeBench
 
 # plugin NAME COMMAND...: runs COMMAND n times, prints CPU (user+sys of the children) and wall per run.
 plugin() {
@@ -25,10 +26,12 @@ plugin() {
     awk -v name="$name" -v n="$n" '{ printf "%-26s cpu_ms_per_check=%.3f wall_ms_per_check=%.3f\n", name, ($1 + $2) * 1000 / n, $3 * 1000 / n }' <<<"$out"
 }
 
-# ours NAME PROBE PORT TRANSPORT [starttls=POLICY]: n checks in one ProbeBench process.
+# ours NAME PROBE PORT TRANSPORT [OPTION=VALUE...]: n checks in one ProbeBench process.
 ours() {
-    printf '%-26s ' "portmatrix $1"
-    "$bench" "$2" 127.0.0.1 "$3" "$4" "$n" "${5:-starttls=auto}" | sed 's/^[^ ]* //'
+    local name=$1 probe=$2 port=$3 transport=$4
+    shift 4
+    printf '%-26s ' "portmatrix $name"
+    "$bench" "$probe" 127.0.0.1 "$port" "$transport" "$n" "$@" | sed 's/^[^ ]* //'
 }
 
 ours "tcp" tcp "$SSH_PORT" tcp
@@ -41,5 +44,6 @@ ours "smtp (STARTTLS)" smtp "$SMTP_PORT" tcp starttls=required
 plugin "check_smtp -S" "$plugins/check_smtp" -H 127.0.0.1 -p "$SMTP_PORT" -S
 ours "sntp" sntp "$NTP_PORT" udp
 plugin "check_ntp_time" "$plugins/check_ntp_time" -H 127.0.0.1 -p "$NTP_PORT" -q
-ours "dns (udp)" dns "$DNS_PORT" udp
-plugin "check_dig" "$plugins/check_dig" -H 127.0.0.1 -p "$DNS_PORT" -l . -T NS
+# The test zone: dnsmasq refuses recursion for the root.
+ours "dns (udp)" dns "$DNS_PORT" udp "name=$DNS_NAME" type=A
+plugin "check_dig" "$plugins/check_dig" -H 127.0.0.1 -p "$DNS_PORT" -l "$DNS_NAME" -T A

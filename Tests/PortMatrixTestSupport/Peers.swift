@@ -71,18 +71,13 @@ public struct Peers: Sendable {
         return Peers(values: values)
     }
 
+    /// `bash SCRIPT VERB DIR`, blocking. system(3) rather than Foundation's Process, whose
+    /// waitUntilExit did not return here once the script had left daemons running.
     @discardableResult
-    static func run(_ arguments: String...) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
-        } catch {
-            return -1
-        }
+    static func run(_ script: String, _ verb: String, _ dir: String) -> Int32 {
+        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        // Output goes to DIR.log: the daemons must not inherit the test runner's pipes.
+        let status = system("bash \(quoted(script)) \(verb) \(quoted(dir)) >>\(quoted(dir + ".log")) 2>&1 </dev/null")
+        return status == -1 ? -1 : (status >> 8) & 0xFF
     }
 }

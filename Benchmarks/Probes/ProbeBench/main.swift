@@ -1,7 +1,7 @@
 // ProbeBench: runs one registered probe N times in-process, sequentially, and prints CPU and
 // wall time per check, so `run.sh` can set them beside a fork+exec of a monitoring plugin.
 //
-//   ProbeBench PROBE HOST PORT [tcp|udp] [ITERATIONS] [starttls=auto|required|off]
+//   ProbeBench PROBE HOST PORT [tcp|udp] [ITERATIONS] [starttls=POLICY] [name=DNS_NAME] [type=DNS_TYPE]
 import Foundation
 import Logging
 import NIOCore
@@ -18,8 +18,11 @@ let transport = arguments.count > 4 ? Transport(rawValue: arguments[4]) ?? .tcp 
 let iterations = arguments.count > 5 ? Int(arguments[5]) ?? 100 : 100
 let options: ProbeOptions = {
     var options = ProbeOptions()
-    for extra in arguments.dropFirst(6) where extra.hasPrefix("starttls=") {
-        options.starttls = ProbeOptions.StartTLS(rawValue: String(extra.dropFirst(9))) ?? .auto
+    for extra in arguments.dropFirst(6) {
+        let value = String(extra.drop { $0 != "=" }.dropFirst())
+        if extra.hasPrefix("starttls=") { options.starttls = ProbeOptions.StartTLS(rawValue: value) ?? .auto }
+        if extra.hasPrefix("name=") { options.dnsQueryName = value }
+        if extra.hasPrefix("type=") { options.dnsQueryType = value }
     }
     return options
 }()

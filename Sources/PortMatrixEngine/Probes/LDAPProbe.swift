@@ -36,7 +36,8 @@ public struct LDAPProbe: Probe {
             var message = "anonymous bind: resultCode \(response.resultCode)"
             if let tls = connection.observations.tls { message += ", " + tls.summary }
             connection.observations.banner = message
-            try connection.checkExpectedBanner(response.diagnostic)
+            // LDAP has no banner: `expectBanner` is matched against this summary and the diagnostic.
+            try connection.checkExpectedBanner(message + " " + response.diagnostic)
             guard response.resultCode == 0 else {
                 throw ProbeFailure(.protocolError, "anonymous bind refused: resultCode \(response.resultCode) \(response.diagnostic.printable)", status: .warning)
             }

@@ -20,11 +20,3 @@ public struct RazorProbe: Probe {
         }
     }
 }
-
-extension String {
-    var trimmingTrailingWhitespace: String {
-        var text = self
-        while let last = text.last, last == " " || last == "\t" || last == "\r" { text.removeLast() }
-        return text
-    }
-}

@@ -10,7 +10,10 @@ public struct TLSProbe: Probe {
 
     public func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
         await ProbeSession.run(request, context: context, start: .tls) { connection in
-            connection.observations.tls?.summary ?? "TLS handshake completed"
+            let summary = connection.observations.tls?.summary ?? "TLS handshake completed"
+            // No banner in TLS: `expectBanner` is matched against version and certificate subject.
+            try connection.checkExpectedBanner(summary)
+            return summary
         }
     }
 }

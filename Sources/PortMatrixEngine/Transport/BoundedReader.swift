@@ -25,13 +25,11 @@ final class BoundedReader: ChannelInboundHandler {
     private var waiter: Waiter?
     /// Set once the connection can deliver nothing more: later reads fail with it at once.
     private var terminal: ProbeFailure?
-    private var handshake: EventLoopPromise<Void>?
+    private var handshake: EventLoopPromise<TLSHandshakeInfo>?
     private var handshakeTimeout: Scheduled<Void>?
     private var tlsActive = false
+    private var handshakeInfo: TLSHandshakeInfo?
     private(set) var firstByteAt: NIODeadline?
-    /// Taken the moment the handshake completes: a peer that closes right after it would
-    /// otherwise take the TLS handler, and with it version and certificate, away first.
-    private(set) var negotiated: (version: TLSVersion?, certificate: NIOSSLCertificate?)?
     private weak var context: ChannelHandlerContext?
 
     init(capacity: Int) {
@@ -73,14 +71,17 @@ final class BoundedReader: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
             tlsActive = true
-            if let ssl = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) {
-                negotiated = (ssl.tlsVersion, ssl.peerCertificate)
-            }
             handshakeTimeout?.cancel()
             handshakeTimeout = nil
+            // Read version and certificate now: a peer that closes right after the handshake
+            // takes the TLS handler out of the pipeline before the probe could ask later.
+            let operations = context.pipeline.syncOperations
+            let info = TLSHandshakeInfo(version: try? operations.nioSSL_tlsVersion(),
+                                        leafCertificate: (try? operations.nioSSL_peerCertificate())??.derBytes)
+            handshakeInfo = info
             let promise = handshake
             handshake = nil
-            promise?.succeed(())
+            promise?.succeed(info)
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -119,10 +120,10 @@ final class BoundedReader: ChannelInboundHandler {
     }
 
     /// Completes when the TLS handler in front of this one reports a finished handshake.
-    func awaitHandshake(deadline: NIODeadline, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
-        if tlsActive {
-            promise.succeed(())
+    func awaitHandshake(deadline: NIODeadline, on eventLoop: any EventLoop) -> EventLoopFuture<TLSHandshakeInfo> {
+        let promise = eventLoop.makePromise(of: TLSHandshakeInfo.self)
+        if tlsActive, let handshakeInfo {
+            promise.succeed(handshakeInfo)
             return promise.futureResult
         }
         if let terminal {
@@ -171,4 +172,15 @@ final class BoundedReader: ChannelInboundHandler {
             promise.fail(reason.reason == .protocolError ? ProbeFailure(.tlsHandshake, reason.message) : reason)
         }
     }
+}
+
+/// What a finished handshake showed, taken while the TLS handler is still in the pipeline.
+struct TLSHandshakeInfo: Sendable {
+    var version: TLSVersion?
+    /// DER of the peer's leaf certificate.
+    var leafCertificate: [UInt8]?
+}
+
+extension NIOSSLCertificate {
+    var derBytes: [UInt8]? { try? toDERBytes() }
 }

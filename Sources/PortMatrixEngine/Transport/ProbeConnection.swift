@@ -67,26 +67,28 @@ final class ProbeConnection {
         for address in candidates {
             let remaining = request.deadline - .now()
             guard remaining > .zero else { break }
-            // Made before connecting and kept by reference: a peer that floods and gets closed
-            // before we could look the handler up must not turn into an internal error.
-            let reader = try await eventLoop.submit {
-                NIOLoopBound(BoundedReader(capacity: bufferCapacity), eventLoop: eventLoop)
-            }.get()
+            // The reader is created with the channel, before the first byte can arrive (an SMTP
+            // greeting comes right after connect), and handed out through this promise.
+            let readerPromise = eventLoop.makePromise(of: NIOLoopBound<BoundedReader>.self)
             var bootstrap = ClientBootstrap(group: eventLoop)
                 .connectTimeout(remaining)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(reader.value)
+                        let reader = BoundedReader(capacity: bufferCapacity)
+                        try channel.pipeline.syncOperations.addHandler(reader)
+                        readerPromise.succeed(NIOLoopBound(reader, eventLoop: channel.eventLoop))
                     }
                 }
             if let source { bootstrap = bootstrap.bind(to: source) }
             do {
                 let channel = try await bootstrap.connect(to: address).get()
                 closer.attach(channel)
+                let reader = try await readerPromise.futureResult.get()
                 connected = (channel, reader)
                 break
             } catch {
+                readerPromise.fail(error)
                 lastFailure = ProbeFailure.from(error, phase: .connecting)
                 // A source address that is not ours fails the same way for every candidate.
                 if lastFailure.reason == .sourceAddress || error is CancellationError { break }
@@ -216,8 +218,9 @@ final class ProbeConnection {
         let deadline = request.deadline
         let eventLoop = channel.eventLoop
         let channel = self.channel
+        let info: TLSHandshakeInfo
         do {
-            try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+            info = try await eventLoop.flatSubmit { () -> EventLoopFuture<TLSHandshakeInfo> in
                 guard reader.value.pendingBytes == 0 else {
                     // Plaintext after the go-ahead would be a command injection (CVE-2011-0411 class).
                     return eventLoop.makeFailedFuture(ProbeFailure(.protocolError, "peer sent data after agreeing to start TLS"))
@@ -234,8 +237,7 @@ final class ProbeConnection {
             throw ProbeFailure.from(error, phase: .tls)
         }
         timings.tls = (timings.tls ?? 0) + NIODeadline.now().seconds(since: handshakeStart)
-        let negotiated = try await eventLoop.submit { reader.value.negotiated }.get()
-        let observation = TLSInspector.inspect(negotiated, verified: options.verifyCertificate ? true : nil)
+        let observation = TLSInspector.inspect(info, verified: options.verifyCertificate ? true : nil)
         observations.tls = observation
         if let days = observation.daysLeft, days < 0 {
             throw ProbeFailure(.certInvalid, "certificate expired \(-days) days ago (\(observation.subject ?? "?"))")
@@ -258,44 +260,5 @@ final class ProbeConnection {
             timings.firstByte = max(0, firstByte.seconds(since: connectedAt))
         }
         timings.total = NIODeadline.now().seconds(since: started)
-    }
-}
-
-/// Closes the probe's channel when the task running it is cancelled, even while it is still
-/// being set up. A promise rather than a lock: NIOCore has no lock, and the promise already
-/// orders "attach" against "cancel" whichever comes first.
-struct ChannelCloser: Sendable {
-    private let cancelled: EventLoopPromise<Void>
-
-    init(eventLoop: any EventLoop) {
-        cancelled = eventLoop.makePromise(of: Void.self)
-    }
-
-    func attach(_ channel: any Channel) {
-        cancelled.futureResult.whenSuccess { channel.close(promise: nil) }
-    }
-
-    /// From the task cancellation handler.
-    func cancel() {
-        cancelled.succeed(())
-    }
-
-    /// Once the probe is over; the channel is closed by then. Completing the promise also keeps
-    /// NIO from reporting it as leaked.
-    func finish() {
-        cancelled.fail(ProbeFailure.cancelled)
-    }
-}
-
-extension NIODeadline {
-    func seconds(since start: NIODeadline) -> Double {
-        Double((self - start).nanoseconds) / 1e9
-    }
-}
-
-extension StringProtocol {
-    /// Control characters escaped, for putting peer text into a one-line message.
-    var printable: String {
-        String(unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "." : Character($0) })
     }
 }

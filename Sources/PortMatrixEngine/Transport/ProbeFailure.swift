@@ -44,8 +44,8 @@ struct ProbeFailure: Error, Sendable, CustomStringConvertible {
             }
         }
         if let io = error as? IOError { return from(errno: io.errnoCode, phase: phase, detail: "\(io)") }
-        if let errno = error as? SocketAddressError {
-            return ProbeFailure(.dns, "\(errno)")
+        if let address = error as? SocketAddressError {
+            return ProbeFailure(.dns, "\(address)")
         }
         if let ssl = error as? NIOSSLError {
             switch ssl {

@@ -16,6 +16,8 @@ enum TLSInspector {
             if let caFile = options.caFile { configuration.trustRoots = .file(caFile) }
         } else {
             configuration.certificateVerification = .none
+            // Nothing to verify against: skip parsing the system bundle on every check.
+            configuration.trustRoots = .certificates([])
         }
         // Old gateways still speak TLS 1.0; the probe reports the version, thresholds judge it.
         configuration.minimumTLSVersion = .tlsv1
@@ -34,11 +36,10 @@ enum TLSInspector {
 
     /// Version and leaf certificate of the finished handshake. BoringSSL's negotiated cipher is
     /// not exposed by swift-nio-ssl, so `cipher` stays empty.
-    static func inspect(_ negotiated: (version: TLSVersion?, certificate: NIOSSLCertificate?)?, verified: Bool?) -> TLSObservation {
+    static func inspect(_ info: TLSHandshakeInfo, verified: Bool?) -> TLSObservation {
         var observation = TLSObservation(verified: verified)
-        observation.version = negotiated?.version.map(name(of:))
-        if let peer = negotiated?.certificate, let der = try? peer.toDERBytes(),
-           let certificate = try? Certificate(derEncoded: der) {
+        observation.version = info.version.map(name(of:))
+        if let der = info.leafCertificate, let certificate = try? Certificate(derEncoded: der) {
             observation.subject = certificate.subject.description
             observation.issuer = certificate.issuer.description
             let notAfter = certificate.notValidAfter.timeIntervalSince1970
@@ -55,5 +56,16 @@ enum TLSInspector {
         case .tlsv12: return "TLSv1.2"
         case .tlsv13: return "TLSv1.3"
         }
+    }
+}
+
+extension TLSObservation {
+    /// `TLSv1.3, CN=mail.example, 87 days left` for messages.
+    var summary: String {
+        var parts: [String] = []
+        if let version { parts.append(version) }
+        if let subject { parts.append(subject) }
+        if let daysLeft { parts.append("cert \(daysLeft) days left") }
+        return parts.joined(separator: ", ")
     }
 }

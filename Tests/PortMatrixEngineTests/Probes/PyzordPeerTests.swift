@@ -3,9 +3,22 @@ import Foundation
 import PortMatrixModel
 import Testing
 
+enum Pyzord {
+    /// pyzord and the gdbm module its default engine needs (without it pyzord dies at start).
+    static var installed: Bool {
+        let fm = FileManager.default
+        guard fm.isExecutableFile(atPath: "/usr/bin/pyzord") else { return false }
+        let pythons = (try? fm.contentsOfDirectory(atPath: "/usr/lib")) ?? []
+        return pythons.filter { $0.hasPrefix("python3") }.contains { python in
+            let dynload = "/usr/lib/\(python)/lib-dynload"
+            return ((try? fm.contentsOfDirectory(atPath: dynload)) ?? []).contains { $0.hasPrefix("_gdbm") }
+        }
+    }
+}
+
 /// The pyzor probe against the real `pyzord` (Debian packages pyzor and python3-gdbm), which
 /// `peers.sh` does not run: started here on a free loopback port and stopped afterwards.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/pyzord"), "pyzord not installed (apt-get install pyzor python3-gdbm)"))
+@Suite(.enabled(if: Pyzord.installed, "pyzord not installed (apt-get install pyzor python3-gdbm)"))
 struct PyzordPeerTests {
     @Test func pingIsAnsweredByPyzord() async throws {
         let port = try await UDPFixture.closedPort()

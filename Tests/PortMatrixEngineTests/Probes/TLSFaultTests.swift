@@ -16,6 +16,8 @@ import Testing
         #expect(outcome.observations.tls?.version?.hasPrefix("TLSv1.") == true)
         #expect(outcome.observations.tls?.subject?.contains("portmatrix.test") == true)
         #expect(outcome.phases.tls != nil)
+        let mismatch = await Probing.run("tls", port: server.port) { $0.expectBanner = "CN=other.example" }
+        #expect(mismatch.reason == .bannerMismatch)
     }
 
     @Test func expiredCertificateIsCertInvalid() async throws {

@@ -45,7 +45,7 @@ struct PeerLink {
     func flood(_ count: Int, byte: UInt8 = UInt8(ascii: "x")) {
         let chunk = context.channel.allocator.buffer(repeating: byte, count: 65_536)
         let channel = context.channel
-        func write(_ remaining: Int) {
+        @Sendable func write(_ remaining: Int) {
             guard remaining > 0, channel.isActive else { return }
             channel.writeAndFlush(chunk).whenComplete { result in
                 if case .success = result { write(remaining - chunk.readableBytes) }
@@ -58,7 +58,7 @@ struct PeerLink {
     func drip(_ text: String, every interval: TimeAmount) {
         let channel = context.channel
         let bytes = Array(text.utf8)
-        func next(_ index: Int) {
+        @Sendable func next(_ index: Int) {
             guard channel.isActive else { return }
             channel.writeAndFlush(channel.allocator.buffer(bytes: [bytes[index % bytes.count]]), promise: nil)
             channel.eventLoop.scheduleTask(in: interval) { next(index + 1) }

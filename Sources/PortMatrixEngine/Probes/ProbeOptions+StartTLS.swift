@@ -12,14 +12,3 @@ extension ProbeOptions.StartTLS {
         }
     }
 }
-
-extension TLSObservation {
-    /// `TLSv1.3, CN=mail.example, 87 days left` for messages.
-    var summary: String {
-        var parts: [String] = []
-        if let version { parts.append(version) }
-        if let subject { parts.append(subject) }
-        if let daysLeft { parts.append("cert \(daysLeft) days left") }
-        return parts.joined(separator: ", ")
-    }
-}
