@@ -2,8 +2,9 @@
 # CPU per check: portmatrix probes in-process (ProbeBench) against monitoring-plugins run
 # by fork+exec, both against the same loopback peers of Tests/Peers/peers.sh.
 #
-#   [CONFIG=release|debug] Benchmarks/Probes/run.sh PEERS_DIR [ITERATIONS]
+#   [CONFIG=release|debug] [PROBEBENCH=path] Benchmarks/Probes/run.sh PEERS_DIR [ITERATIONS]
 #
+# PROBEBENCH names an already built ProbeBench (e.g. from another --scratch-path) and skips the build.
 # PEERS_DIR holds peers.env (as written by `Tests/Peers/peers.sh start PEERS_DIR`).
 # Prints one line per check: name, CPU ms per check, wall ms per check.
 set -euo pipefail
@@ -15,8 +16,11 @@ plugins=/usr/lib/nagios/plugins
 set -a; . "$dir/peers.env"; set +a
 
 config=${CONFIG:-release}
-swift build -c "$config" --product ProbeBench --package-path "$root" >&2
-bench=$(swift build -c "$config" --product ProbeBench --package-path "$root" --show-bin-path)/ProbeBench
+bench=${PROBEBENCH:-}
+if [ -z "$bench" ]; then
+    swift build -c "$config" --product ProbeBench --package-path "$root" >&2
+    bench=$(swift build -c "$config" --product ProbeBench --package-path "$root" --show-bin-path)/ProbeBench
+fi
 
 # plugin NAME COMMAND...: runs COMMAND n times, prints CPU (user+sys of the children) and wall per run.
 plugin() {
