@@ -27,9 +27,11 @@ public final class Engine: Sendable {
         let clock = ContinuousClock.now
         let needsListeners = plan.paths.contains { path in path.checks.contains { $0.kind == .listener } }
         let listeners = needsListeners ? listenerSource(plan) : nil
-        let work: [(PlannedCheck, Bool)] = plan.paths
+        let slow = store.checksThatTimedOut()
+        let all: [(PlannedCheck, Bool)] = plan.paths
             .filter { only == nil || only!.contains($0.id) }
             .flatMap { path in path.checks.map { ($0, path.expectClosed) } }
+        let work = all.filter { slow.contains($0.0.id) } + all.filter { !slow.contains($0.0.id) }
         let concurrency = max(1, plan.configuration.schedule.concurrency)
         let spreadSeconds = spread.seconds
         await withTaskGroup(of: Void.self) { group in

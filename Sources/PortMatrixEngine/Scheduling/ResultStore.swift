@@ -42,6 +42,14 @@ public final class ResultStore: Sendable {
         }
     }
 
+    /// Checks that waited out their timeout last time: they start first in the next cycle, so a
+    /// few silent peers do not add a whole timeout to the end of it.
+    func checksThatTimedOut() -> Set<String> {
+        state.withLock { state in
+            Set(state.results.filter { [.readTimeout, .connectTimeout, .noAnswer].contains($0.value.reason) }.keys)
+        }
+    }
+
     public func cycleFinished(start: Date, duration: Double, listeners: ListenerReport? = nil) {
         state.withLock { state in
             if let listeners { state.listeners = listeners }

@@ -144,3 +144,30 @@ final class FlipProbe: Probe, Sendable {
 }
 
 import Synchronization
+
+struct SchedulingOrderTests {
+    /// Records the order in which hosts are probed; `silent*` hosts time out.
+    final class OrderProbe: Probe, Sendable {
+        let name = "ssh"
+        let order = Mutex<[String]>([])
+
+        func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
+            order.withLock { $0.append(request.host) }
+            return request.host.hasPrefix("silent") ? .failure(.readTimeout, "no banner") : .success("SSH-2.0-x")
+        }
+    }
+
+    @Test func checksThatTimedOutStartFirstNextCycle() async throws {
+        let probe = OrderProbe()
+        let plan = try EngineFixtures.plan("""
+        hosts: { vendor-servers: [a.test, b.test, silent.test] }
+        schedule: { concurrency: 1 }
+        """)
+        let engine = EngineFixtures.engine(plan, probes: [probe])
+        _ = await engine.runCycle(paths: ["licence-ssh"])
+        #expect(probe.order.withLock { $0 } == ["a.test", "b.test", "silent.test"])
+        probe.order.withLock { $0 = [] }
+        _ = await engine.runCycle(paths: ["licence-ssh"])
+        #expect(probe.order.withLock { $0 } == ["silent.test", "a.test", "b.test"])
+    }
+}
