@@ -14,6 +14,17 @@ struct AgentProcessTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let snmpPort = try freePort(SOCK_DGRAM)
         let nrpePort = try freePort(SOCK_STREAM)
+        let trapPort = try freePort(SOCK_DGRAM)
+        // A loopback peer owned by the test, to be "stopped" later: licence-ssh probes it with plain TCP.
+        let peer = try TCPListener(address: "127.0.0.1")
+        var peerOpen = true
+        defer { if peerOpen { peer.close() } }
+        try "disableAuthorization yes\n".write(to: dir.appendingPathComponent("snmptrapd.conf"), atomically: true, encoding: .utf8)
+        let traps = dir.appendingPathComponent("traps.log")
+        let trapd = try spawn("/usr/sbin/snmptrapd", ["-f", "-Lo", "-On", "-C", "-c", dir.appendingPathComponent("snmptrapd.conf").path,
+                                                     "-m", "", "udp:127.0.0.1:\(trapPort)"],
+                              environment: ["SNMP_PERSISTENT_DIR": dir.path, "MIBS": ""], in: dir, output: traps)
+        defer { trapd.terminate() }
         let socket = dir.appendingPathComponent("agentx.sock").path
         try """
         master agentx
@@ -21,6 +32,7 @@ struct AgentProcessTests {
         agentXPerms 0660 0770
         agentaddress udp:127.0.0.1:\(snmpPort)
         rocommunity public 127.0.0.1
+        trap2sink 127.0.0.1:\(trapPort) public
         """.write(to: dir.appendingPathComponent("snmpd.conf"), atomically: true, encoding: .utf8)
         let snmpd = try spawn("/usr/sbin/snmpd", ["-f", "-C", "-c", dir.appendingPathComponent("snmpd.conf").path, "-m", "", "-Lf",
                                                   dir.appendingPathComponent("snmpd.log").path],
@@ -32,7 +44,8 @@ struct AgentProcessTests {
         roles: [appliance]
         choices: { ntp: internal }
         features: [nrpe, snmp]
-        hosts: { vendor-servers: ["127.0.0.1:1"], name-server-internal: ["127.0.0.1:1"] }
+        hosts: { vendor-servers: [127.0.0.1], name-server-internal: ["127.0.0.1:1"] }
+        paths: { licence-ssh: { endpoints: ["tcp/\(peer.port):tcp"] } }
         schedule: { interval: 2s, timeout: 1s, jitter: 0s }
         nrpe: { listen: ["127.0.0.1:\(nrpePort)"], tls: { mode: off } }
         snmp: { mode: agentx, agentx_socket: \(socket), ping_interval: 1s, state_directory: \(dir.path)/snmp-state }
@@ -58,10 +71,33 @@ struct AgentProcessTests {
         #expect(overall.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == statusByExit[nrpe.status])
         #expect(nrpe.stdout.hasPrefix("PORTMATRIX CRITICAL"))
 
+        // The peer stops: licence-ssh goes ok -> critical, and snmpd forwards pmPathStatusChange.
+        let path = try CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_path", "-a", "licence-ssh"])
+        #expect(path.stdout.hasPrefix("PORTMATRIX OK - licence-ssh"), "\(path.stdout)")
+        let trapsBefore = ((try? String(contentsOf: traps, encoding: .utf8)) ?? "").count
+        peer.close()
+        peerOpen = false
+        var critical = path
+        let changed = eventually(timeout: 30, every: 0.3) {
+            critical = (try? CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe",
+                                            ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_path", "-a", "licence-ssh"])) ?? critical
+            return critical.status == 2
+        }
+        #expect(changed, "\(critical.stdout)")
+        #expect(critical.stdout.contains("refused"))
+        // The notification names the path and its new status, critical(3).
+        let notification = "\(Self.pmRoot).0.1"
+        var newTraps = ""
+        let trapped = eventually(timeout: 30, every: 0.3) {
+            newTraps = String(((try? String(contentsOf: traps, encoding: .utf8)) ?? "").dropFirst(trapsBefore))
+            return newTraps.contains(notification) && newTraps.contains("\"licence-ssh\"")
+        }
+        #expect(trapped, "no pmPathStatusChange for licence-ssh after the peer stopped: \(newTraps)")
+
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)
         let text = try String(contentsOf: log, encoding: .utf8)
-        #expect(text.contains("path licence-ssh: unknown -> critical"), "one log line per status change")
+        #expect(text.contains("path licence-ssh: ok -> critical"), "one log line per status change")
         #expect(text.contains("stopped"))
     }
 
@@ -75,7 +111,7 @@ struct AgentProcessTests {
 
     /// A port the kernel just handed out and took back: free for the next bind.
     func freePort(_ type: __socket_type) throws -> Int {
-        let fd = socket(AF_INET, Int32(type.rawValue), 0)
+        let fd = socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
