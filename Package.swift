@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(name: "PortMatrixSNMPTests", dependencies: [
             "PortMatrixTestSupport","PortMatrixSNMP"]),
         .testTarget(name: "PortMatrixCLITests", dependencies: [
-            "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixTestSupport",
+            "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixTestSupport",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -5,6 +5,7 @@ import PortMatrixEngine
 import PortMatrixModel
 import PortMatrixNRPE
 import PortMatrixReport
+import PortMatrixSNMP
 import Testing
 @testable import portmatrix
 
@@ -76,5 +77,15 @@ struct StubProbe: Probe {
     func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
         request.host.hasPrefix("up") ? .success("SSH-2.0-stub", phases: PhaseTimings(total: 0.001))
             : .failure(.refused, "connection refused", phases: PhaseTimings(total: 0.0005))
+    }
+}
+
+/// The engine's reason vocabulary and PORTMATRIX-MIB's PmFailureReason name the same things.
+struct ReasonVocabularyTests {
+    @Test func everyEngineReasonHasItsOwnMIBValue() {
+        for reason in FailureReason.allCases {
+            let mib = MIBFailureReason(name: reason.rawValue)
+            #expect(mib.name == reason.rawValue, "\(reason.rawValue) is served as \(mib.name)")
+        }
     }
 }

@@ -18,6 +18,13 @@ public enum MIBFailureReason: Int, Sendable, Codable, CaseIterable {
     case stale = 15
     case noTarget = 16
     case `internal` = 17
+    case reset = 18
+    case sourceAddress = 19
+    case proxyError = 20
+    case kissOfDeath = 21
+    case ntpOffset = 22
+    case latency = 23
+    case discouraged = 24
 
     /// Looks up a reason by the engine's name (`connect_timeout`); unknown names map to `internal`.
     public init(name: String) {
@@ -44,6 +51,13 @@ public enum MIBFailureReason: Int, Sendable, Codable, CaseIterable {
         case .stale: "stale"
         case .noTarget: "no_target"
         case .internal: "internal"
+        case .reset: "reset"
+        case .sourceAddress: "source_address"
+        case .proxyError: "proxy_error"
+        case .kissOfDeath: "kiss_of_death"
+        case .ntpOffset: "ntp_offset"
+        case .latency: "latency"
+        case .discouraged: "discouraged"
         }
     }
 }
