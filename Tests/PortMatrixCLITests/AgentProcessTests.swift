@@ -71,6 +71,27 @@ struct AgentProcessTests {
         #expect(overall.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == statusByExit[nrpe.status])
         #expect(nrpe.stdout.hasPrefix("PORTMATRIX CRITICAL"))
 
+        // Every path's status through snmpd and the MIB's names equals what `portmatrix check`
+        // finds for the same configuration (nothing flaps here, so two cycles agree).
+        let mibs = [CLIRunner.repository.appendingPathComponent("mibs").path,
+                    CLIRunner.repository.deletingLastPathComponent().appendingPathComponent("shared/mibs/ietf").path,
+                    "/usr/share/snmp/mibs"].joined(separator: ":")
+        let table = try CLIRunner.tool("/usr/bin/snmptable", ["-v2c", "-c", "public", "-m", "+PORTMATRIX-MIB", "-M", mibs, "-Cf", "|",
+                                                              "-Cb", "127.0.0.1:\(snmpPort)", "PORTMATRIX-MIB::pmPathTable"])
+        let rows = table.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(rows.first { $0.contains("Id") }, "snmptable: \(table.stdout) \(table.stderr)")
+        let idColumn = try #require(header.firstIndex(of: "Id")), statusColumn = try #require(header.firstIndex(of: "Status"))
+        var snmpStatus: [String: String] = [:]
+        for row in rows where row.count == header.count && row != header { snmpStatus[row[idColumn]] = row[statusColumn] }
+        let check = try CLIRunner.run(["check", "--config", config.path, "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        let checkPaths = try #require(document["paths"] as? [[String: Any]])
+        #expect(snmpStatus.count == 33)
+        for path in checkPaths {
+            let id = try #require(path["id"] as? String)
+            #expect(snmpStatus[id] == path["status"] as? String, "\(id): SNMP \(snmpStatus[id] ?? "-") vs check \(path["status"] ?? "-")")
+        }
+
         // The peer stops: licence-ssh goes ok -> critical, and snmpd forwards pmPathStatusChange.
         let path = try CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_path", "-a", "licence-ssh"])
         #expect(path.stdout.hasPrefix("PORTMATRIX OK - licence-ssh"), "\(path.stdout)")
