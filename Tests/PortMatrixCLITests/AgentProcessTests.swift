@@ -16,7 +16,7 @@ struct AgentProcessTests {
         let nrpePort = try freePort(SOCK_STREAM)
         let trapPort = try freePort(SOCK_DGRAM)
         // A loopback peer owned by the test, to be "stopped" later: licence-ssh probes it with plain TCP.
-        let peer = try TCPListener(address: "127.0.0.1")
+        let peer = try TCPListener()
         var peerOpen = true
         defer { if peerOpen { peer.close() } }
         try "disableAuthorization yes\n".write(to: dir.appendingPathComponent("snmptrapd.conf"), atomically: true, encoding: .utf8)
@@ -128,20 +128,5 @@ struct AgentProcessTests {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let out = output?.path ?? dir.appendingPathComponent("\(name).out").path
         return try Spawned(executable: path, arguments: arguments, environment: env, output: out, errors: out, withInput: false)
-    }
-
-    /// A port the kernel just handed out and took back: free for the next bind.
-    func freePort(_ type: __socket_type) throws -> Int {
-        let fd = socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw POSIXError(.EADDRNOTAVAIL) }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }

@@ -83,4 +83,18 @@ struct ConfigValidateTests {
         #expect(check.status == 3)
         #expect(check.stdout.hasPrefix("PORTMATRIX UNKNOWN - configuration error"))
     }
+
+    @Test func anUnknownPathOrProfileIsNamedWithAHint() throws {
+        // Refused before any probe runs, so nothing leaves the machine.
+        let check = try CLIRunner.run(["check", "--path", "licence-sh"])
+        #expect(check.status == 3)
+        #expect(check.stdout == "PORTMATRIX UNKNOWN - no path 'licence-sh'; did you mean 'licence-ssh'?\n")
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("site.yaml")
+        try "roles: [appliance]\nprofile: sepmail\n".write(to: file, atomically: true, encoding: .utf8)
+        let validate = try CLIRunner.run(["config", "validate", file.path])
+        #expect(validate.status == 2)
+        #expect(validate.stdout.hasPrefix("\(file.path):2:10: profile: unknown built-in profile 'sepmail'; did you mean 'seppmail'?"))
+    }
 }

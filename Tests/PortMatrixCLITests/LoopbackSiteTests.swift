@@ -104,7 +104,7 @@ struct LoopbackSiteTests {
 
     @Test func listenerPathsAreJudgedFromThisHostsSockets() throws {
         // A socket of this test on loopback: present, but unreachable from the network.
-        let listener = try TCPListener(address: "127.0.0.1")
+        let listener = try TCPListener()
         defer { listener.close() }
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -134,31 +134,4 @@ struct LoopbackSiteTests {
         let found = try #require((mine["listeners"] as? [[String: Any]])?.first)
         #expect(found["pid"] as? Int == Int(getpid()), "the owner of the socket is this test process")
     }
-}
-
-/// A listening TCP socket owned by the test process itself.
-struct TCPListener {
-    let fd: Int32
-    let port: Int
-
-    init(address: String) throws {
-        // CLOEXEC: children spawned later (the agent, snmpd) must not keep it open once we close it.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        self.fd = fd
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        inet_pton(AF_INET, address, &addr.sin_addr)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    func close() { _ = Glibc.close(fd) }
 }

@@ -66,8 +66,9 @@ struct ConfigurationParser {
         do {
             profile = try Profile.load(resolveProfilePath(config.profile))
         } catch let error as ConfigurationError {
-            let at = profileEntry?.value ?? root
-            throw at.error(error.message.isEmpty ? "\(error)" : error.line > 0 ? "\(error)" : error.message)
+            // Unknown name or unreadable file: said at the `profile:` key; a position inside the
+            // profile file itself is kept in the message.
+            throw (profileEntry?.value ?? root).error(error.line > 0 ? "\(error)" : error.message)
         } catch let errors as ConfigurationErrors {
             throw (profileEntry?.value ?? root).error("profile is invalid:\n" + errors.description)
         }
