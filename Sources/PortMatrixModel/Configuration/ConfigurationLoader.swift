@@ -57,7 +57,7 @@ struct ConfigurationParser {
     }
 
     static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address",
-                               "thresholds", "schedule", "listeners", "nrpe", "snmp"]
+                               "thresholds", "schedule", "listeners", "nrpe", "snmp", "agent", "status_endpoint"]
 
     mutating func parse(_ root: YAMLValue) throws -> (SiteConfiguration, Profile) {
         let entries = try root.mapping(allowed: Self.topLevelKeys)
@@ -131,6 +131,8 @@ struct ConfigurationParser {
         case "listeners": try parseListeners(value)
         case "nrpe": try parseNRPE(value)
         case "snmp": try parseSNMP(value)
+        case "agent": try parseAgent(value)
+        case "status_endpoint": try parseStatusEndpoint(value)
         default: break
         }
     }
@@ -358,13 +360,51 @@ struct ConfigurationParser {
         }
     }
 
-    /// `0.0.0.0:5666`, `[::]:5666`, `127.0.0.1:15666`.
-    private func listenAddresses(_ value: YAMLValue) throws -> [String] {
+    private mutating func parseAgent(_ value: YAMLValue) throws {
+        for (key, item) in try value.mapping(allowed: ["user", "group"]) {
+            reader.attempt {
+                switch key {
+                case "user": config.agent.user = try accountName(item)
+                case "group": config.agent.group = try accountName(item)
+                default: break
+                }
+            }
+        }
+    }
+
+    /// A user or group name as useradd accepts it, or a numeric id.
+    private func accountName(_ node: YAMLValue) throws -> String {
+        let text = try node.nonEmptyString()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        guard text.count <= 32, !text.hasPrefix("-"), text.allSatisfy(allowed.contains) else {
+            throw node.error("'\(text)' is not a user or group name")
+        }
+        return text
+    }
+
+    private mutating func parseStatusEndpoint(_ value: YAMLValue) throws {
+        for (key, item) in try value.mapping(allowed: ["listen"]) {
+            reader.attempt {
+                // The endpoint has no authentication: it answers on loopback only.
+                config.statusEndpoint.listen = try listenAddresses(item, example: "127.0.0.1:9166") { host in
+                    guard let bytes = NetworkPrefix.parseAddress(host) else { return false }
+                    return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+                }
+            }
+        }
+    }
+
+    /// `0.0.0.0:5666`, `[::]:5666`, `127.0.0.1:15666`; `loopbackOnly` rejects other addresses.
+    private func listenAddresses(_ value: YAMLValue, example: String = "0.0.0.0:5666 or [::]:5666",
+                                 loopbackOnly isLoopback: ((String) -> Bool)? = nil) throws -> [String] {
         try value.list().map { node in
             let text = try node.string()
             guard case .success(let target) = TargetAddress.parse(text), let port = target.port,
                   NetworkPrefix.parseAddress(target.host) != nil, port > 0 else {
-                throw node.error("'\(text)' is not a listen address; expected ADDRESS:PORT such as 0.0.0.0:5666 or [::]:5666")
+                throw node.error("'\(text)' is not a listen address; expected ADDRESS:PORT such as \(example)")
+            }
+            if let isLoopback, !isLoopback(target.host) {
+                throw node.error("'\(text)' is not a loopback address (127.0.0.0/8 or [::1]): the endpoint has no authentication")
             }
             return text
         }

@@ -15,6 +15,8 @@ public struct SiteConfiguration: Sendable, Hashable {
     public var listeners: ListenerSettings = ListenerSettings()
     public var nrpe: NRPESettings = NRPESettings()
     public var snmp: SNMPSettings = SNMPSettings()
+    public var agent: AgentSettings = AgentSettings()
+    public var statusEndpoint: StatusEndpointSettings = StatusEndpointSettings()
     /// Where it was read from (`<embedded default>` for the built-in one).
     public var origin: String = "<embedded default>"
 
@@ -146,4 +148,29 @@ public struct SNMPSettings: Sendable, Hashable {
     public var stateDirectory: String = "/var/lib/portmatrix/snmp"
 
     public init() {}
+}
+
+/// How the daemon runs (`agent:`).
+public struct AgentSettings: Sendable, Hashable {
+    /// The user the agent drops to after binding its sockets as root (`agent.user`).
+    public static let defaultUser = "portmatrix"
+
+    /// Nil: `portmatrix` if that user exists (the install target creates it), else stay root
+    /// with a warning. `root` keeps root deliberately.
+    public var user: String?
+    /// Default: the user's primary group.
+    public var group: String?
+
+    public init(user: String? = nil, group: String? = nil) {
+        self.user = user
+        self.group = group
+    }
+}
+
+/// The optional HTTP status endpoint (`status_endpoint:`): JSON and Prometheus text.
+public struct StatusEndpointSettings: Sendable, Hashable {
+    /// Loopback `ADDRESS:PORT`s; empty (the default) turns the endpoint off.
+    public var listen: [String] = []
+
+    public init(listen: [String] = []) { self.listen = listen }
 }
