@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct PortMatrixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portmatrix",

@@ -21,7 +21,7 @@ struct AgentProcessTests {
         defer { if peerOpen { peer.close() } }
         try "disableAuthorization yes\n".write(to: dir.appendingPathComponent("snmptrapd.conf"), atomically: true, encoding: .utf8)
         let traps = dir.appendingPathComponent("traps.log")
-        let trapd = try spawn("/usr/sbin/snmptrapd", ["-f", "-Lo", "-On", "-C", "-c", dir.appendingPathComponent("snmptrapd.conf").path,
+        let trapd = try CLIRunner.spawn("/usr/sbin/snmptrapd", ["-f", "-Lo", "-On", "-C", "-c", dir.appendingPathComponent("snmptrapd.conf").path,
                                                      "-m", "", "udp:127.0.0.1:\(trapPort)"],
                               environment: ["SNMP_PERSISTENT_DIR": dir.path, "MIBS": ""], in: dir, output: traps)
         defer { trapd.terminate() }
@@ -34,7 +34,7 @@ struct AgentProcessTests {
         rocommunity public 127.0.0.1
         trap2sink 127.0.0.1:\(trapPort) public
         """.write(to: dir.appendingPathComponent("snmpd.conf"), atomically: true, encoding: .utf8)
-        let snmpd = try spawn("/usr/sbin/snmpd", ["-f", "-C", "-c", dir.appendingPathComponent("snmpd.conf").path, "-m", "", "-Lf",
+        let snmpd = try CLIRunner.spawn("/usr/sbin/snmpd", ["-f", "-C", "-c", dir.appendingPathComponent("snmpd.conf").path, "-m", "", "-Lf",
                                                   dir.appendingPathComponent("snmpd.log").path],
                               environment: ["SNMP_PERSISTENT_DIR": dir.appendingPathComponent("snmpd-state").path], in: dir)
         defer { snmpd.terminate() }
@@ -51,7 +51,7 @@ struct AgentProcessTests {
         snmp: { mode: agentx, agentx_socket: \(socket), ping_interval: 1s, state_directory: \(dir.path)/snmp-state }
         """.write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("agent.log")
-        let agent = try spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
+        let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
         defer { agent.terminate(signal: SIGKILL) }
 
         // The agent is up when check_agent sees a finished cycle and the AgentX link.
@@ -120,13 +120,5 @@ struct AgentProcessTests {
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(text.contains("path licence-ssh: ok -> critical"), "one log line per status change")
         #expect(text.contains("stopped"))
-    }
-
-    func spawn(_ path: String, _ arguments: [String], environment: [String: String] = [:], in dir: URL, output: URL? = nil) throws -> Spawned {
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        let out = output?.path ?? dir.appendingPathComponent("\(name).out").path
-        return try Spawned(executable: path, arguments: arguments, environment: env, output: out, errors: out, withInput: false)
     }
 }

@@ -55,6 +55,16 @@ struct CLIRunner {
                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
+    /// Starts a daemon (the agent, snmpd, nagios4) that outlives the call; stdout and stderr go
+    /// to `output`, or to NAME.out in `dir`.
+    static func spawn(_ path: String, _ arguments: [String], environment: [String: String] = [:], in dir: URL, output: URL? = nil) throws -> Spawned {
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let out = output?.path ?? dir.appendingPathComponent("\(name).out").path
+        return try Spawned(executable: path, arguments: arguments, environment: env, output: out, errors: out, withInput: false)
+    }
+
     /// A fresh temporary folder for one test.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("portmatrix-test-\(UUID().uuidString)")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `portmatrix config validate` on ten broken files: each error names file, line, column and
+/// `portmatrix config validate` on a dozen broken files: each error names file, line, column and
 /// what was expected; exit status 2; the file and its folder are left exactly as they were.
 struct ConfigValidateTests {
     struct BrokenCase: CustomTestStringConvertible, Sendable {
@@ -34,6 +34,10 @@ struct ConfigValidateTests {
                    expected: "paths.smtp-out-internet.targets: an empty target list"),
         BrokenCase(name: "bad CIDR", yaml: "nrpe:\n  allowed_hosts: [127.0.0.1, 10.0.0.0/33]\n", line: 2, column: 30,
                    expected: "nrpe.allowed_hosts[1]: '10.0.0.0/33': prefix length must be 0-32"),
+        BrokenCase(name: "status endpoint off loopback", yaml: "status_endpoint:\n  listen: [\"0.0.0.0:9166\"]\n", line: 2, column: 12,
+                   expected: "status_endpoint.listen[0]: '0.0.0.0:9166' is not a loopback address"),
+        BrokenCase(name: "bad user name", yaml: "agent: { user: \"mail admin\" }\n", line: 1, column: 16,
+                   expected: "agent.user: 'mail admin' is not a user or group name"),
     ]
 
     @Test(arguments: cases)

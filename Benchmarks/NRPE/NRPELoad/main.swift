@@ -126,7 +126,7 @@ func oneRequest(group: any EventLoopGroup, port: Int, sslContext: NIOSSLContext?
     let loop = group.next()
     let done = loop.makePromise(of: [UInt8].self)
     let channel = try await ClientBootstrap(group: loop)
-        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .channelOption(.tcpOption(.tcp_nodelay), value: 1)
         .channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 if let sslContext {

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PortMatrixModel
+import Synchronization
 
 /// Runs the plan's checks every interval with bounded concurrency and publishes snapshots.
 public final class Engine: Sendable {
@@ -10,6 +11,7 @@ public final class Engine: Sendable {
     private let runner: CheckRunner
     private let listenerSource: @Sendable (Plan) -> (any ListenerLookup)?
     private let logger: Logger
+    private let cycleRequested = Mutex(false)
 
     public init(plan: Plan, runner: CheckRunner, logger: Logger,
                 listenerSource: @escaping @Sendable (Plan) -> (any ListenerLookup)? = { LocalListeners.scan(plan: $0) }) {
@@ -72,7 +74,24 @@ public final class Engine: Sendable {
             if elapsed > schedule.interval {
                 logger.warning("cycle took \(elapsed) (interval \(schedule.interval.configString)): checks are overdue")
             }
-            if wait > .zero { try? await Task.sleep(for: wait) }
+            if wait > .zero { await sleepUntilDue(wait) }
+        }
+    }
+
+    /// Applies a reloaded configuration: the next cycle, started at once, runs the new plan;
+    /// results of unchanged checks are kept meanwhile.
+    public func reload(plan: Plan) {
+        store.replacePlan(plan)
+        store.publish()
+        cycleRequested.withLock { $0 = true }
+    }
+
+    /// Sleeps in short slices so a reload starts the next cycle without waiting a whole interval.
+    private func sleepUntilDue(_ wait: Duration) async {
+        let due = ContinuousClock.now + wait
+        while !Task.isCancelled, ContinuousClock.now < due {
+            if cycleRequested.withLock({ requested in defer { requested = false }; return requested }) { return }
+            try? await Task.sleep(for: min(.milliseconds(250), due - ContinuousClock.now))
         }
     }
 

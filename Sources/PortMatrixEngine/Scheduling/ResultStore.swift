@@ -59,12 +59,13 @@ public final class ResultStore: Sendable {
         }
     }
 
-    /// Swaps in a new plan (configuration reload); results of checks that still exist are kept.
+    /// Swaps in a new plan (configuration reload). A result is kept only for a check that is
+    /// still planned exactly as before: "path#1" may now name another target or port.
     public func replacePlan(_ plan: Plan) {
         state.withLock { state in
-            let ids = Set(plan.checks.map(\.id))
+            let checks = Dictionary(plan.checks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             state.plan = plan
-            state.results = state.results.filter { ids.contains($0.key) }
+            state.results = state.results.filter { checks[$0.key] == $0.value.check }
             state.health.interval = plan.configuration.schedule.interval.seconds
             state.health.totalChecks = plan.checks.count
         }

@@ -72,7 +72,7 @@ final class ProbeConnection {
             let readerPromise = eventLoop.makePromise(of: NIOLoopBound<BoundedReader>.self)
             var bootstrap = ClientBootstrap(group: eventLoop)
                 .connectTimeout(remaining)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let reader = BoundedReader(capacity: bufferCapacity)

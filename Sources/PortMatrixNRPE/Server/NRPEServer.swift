@@ -13,14 +13,29 @@ import NIOSSL
 /// await server.shutdown()
 /// ```
 public final class NRPEServer: Sendable {
-    public let configuration: NRPEServerConfiguration
     private let builtins: any NRPEBuiltinCommands
     private let logger: Logger
     private let group: any EventLoopGroup
     private let threadPool: NIOThreadPool
     private let registry: NRPEConnectionRegistry
-    private let accessList: NRPEAccessList
-    private let listeners = NIOLockedValueBox<[any Channel]>([])
+    /// What a new connection is served with; swapped whole by `reconfigure`, so a connection
+    /// sees one consistent configuration.
+    private let settings: NIOLockedValueBox<Settings>
+    private let listeners = NIOLockedValueBox<[Listener]>([])
+
+    private struct Settings: Sendable {
+        var configuration: NRPEServerConfiguration
+        var accessList: NRPEAccessList
+        var sslContext: NIOSSLContext?
+        var dispatcher: NRPECommandDispatcher?
+    }
+
+    private struct Listener: Sendable {
+        var address: String
+        var channel: any Channel
+    }
+
+    public var configuration: NRPEServerConfiguration { settings.withLockedValue { $0.configuration } }
 
     /// Throws the configuration's validation errors (``NRPEServerConfigurationErrors``).
     public init(
@@ -31,43 +46,69 @@ public final class NRPEServer: Sendable {
     ) throws {
         let errors = configuration.validate()
         guard errors.isEmpty else { throw NRPEServerConfigurationErrors(errors: errors) }
-        self.configuration = configuration
         self.builtins = builtins
         self.logger = logger
         self.group = eventLoopGroup
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.commandThreads)
         self.registry = NRPEConnectionRegistry(limit: configuration.maxConnections)
-        self.accessList = try NRPEAccessList(configuration.allowedHosts)
+        self.settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts)))
     }
 
     /// Binds every `listen` address and returns the bound addresses (with the real port when 0 was asked).
     public func start() async throws -> [SocketAddress] {
         // Before the thread pool starts: a failure here has nothing to clean up.
-        let sslContext = configuration.tlsMode == .on ? try NRPETLSContext.make(configuration, logger: logger) : nil
+        let prepared = try prepare(configuration)
         threadPool.start()
-        let dispatcher = NRPECommandDispatcher(
-            builtins: builtins,
-            externalCommands: loadExternalCommands(),
-            allowArguments: configuration.allowArguments,
-            commandTimeoutSeconds: configuration.commandTimeout,
-            threadPool: threadPool
-        )
-        var bound: [SocketAddress] = []
+        settings.withLockedValue { $0 = prepared }
         do {
-            for text in configuration.listen {
-                let address = try NRPEListenAddress(parsing: text)
-                let channel = try await bootstrap(dispatcher: dispatcher, sslContext: sslContext, ipv6Only: address.isIPv6)
-                    .bind(host: address.host, port: address.port).get()
-                listeners.withLockedValue { $0.append(channel) }
-                if let local = channel.localAddress { bound.append(local) }
-            }
+            let bound = try await bind(prepared.configuration.listen)
+            logger.info("NRPE: listening", metadata: [
+                "addresses": "\(bound.map(NRPERequestHandler.describe))",
+                "tls": "\(prepared.sslContext == nil ? "off" : "on")",
+            ])
+            return bound
         } catch {
             await shutdown()
             throw error
         }
-        logger.info("NRPE: listening", metadata: [
-            "addresses": "\(bound.map(NRPERequestHandler.describe))",
-            "tls": "\(sslContext == nil ? "off" : "on")",
+    }
+
+    /// Applies a new configuration to a running server (SIGHUP): connections accepted from now
+    /// on get the new TLS, allowed hosts and commands; listeners whose address is unchanged stay
+    /// open, removed ones close, new ones bind. Nothing changes if the new configuration is
+    /// invalid or its TLS files cannot be read (thrown); an address that cannot bind is logged.
+    /// `command_threads` and `max_connections` keep their start values. Returns the newly bound
+    /// addresses.
+    @discardableResult
+    public func reconfigure(_ configuration: NRPEServerConfiguration) async throws -> [SocketAddress] {
+        let errors = configuration.validate()
+        guard errors.isEmpty else { throw NRPEServerConfigurationErrors(errors: errors) }
+        let prepared = try prepare(configuration)
+        let previous = settings.withLockedValue { current in
+            defer { current = prepared }
+            return current.configuration
+        }
+        if configuration.maxConnections != previous.maxConnections || configuration.commandThreads != previous.commandThreads {
+            logger.warning("NRPE: max_connections and command threads keep their start values until a restart")
+        }
+        let wanted = Set(configuration.listen)
+        let removed = listeners.withLockedValue { listeners in
+            defer { listeners.removeAll { !wanted.contains($0.address) } }
+            return listeners.filter { !wanted.contains($0.address) }
+        }
+        for listener in removed { try? await listener.channel.close() }
+        let open = Set(listeners.withLockedValue { $0.map(\.address) })
+        var bound: [SocketAddress] = []
+        for address in configuration.listen where !open.contains(address) {
+            // One address that cannot bind (taken, or privileged after root was dropped) does
+            // not stop the others.
+            do { bound += try await bind([address]) } catch {
+                logger.error("NRPE: \(error)")
+            }
+        }
+        logger.info("NRPE: configuration applied", metadata: [
+            "kept": "\(open.sorted())", "closed": "\(removed.map(\.address))",
+            "opened": "\(bound.map(NRPERequestHandler.describe))", "tls": "\(prepared.sslContext == nil ? "off" : "on")",
         ])
         return bound
     }
@@ -75,21 +116,50 @@ public final class NRPEServer: Sendable {
     /// Stops accepting, closes idle connections, lets requests in flight get their reply
     /// (bounded by command_timeout), then releases the command threads.
     public func shutdown() async {
-        let channels = listeners.withLockedValue { channels in
-            defer { channels = [] }
-            return channels
+        let channels = listeners.withLockedValue { listeners in
+            defer { listeners = [] }
+            return listeners.map(\.channel)
         }
         for channel in channels { try? await channel.close() }
         for closed in registry.drain() { try? await closed.get() }
         try? await threadPool.shutdownGracefully()
     }
 
+    private func prepare(_ configuration: NRPEServerConfiguration) throws -> Settings {
+        Settings(
+            configuration: configuration,
+            accessList: try NRPEAccessList(configuration.allowedHosts),
+            sslContext: configuration.tlsMode == .on ? try NRPETLSContext.make(configuration, logger: logger) : nil,
+            dispatcher: NRPECommandDispatcher(
+                builtins: builtins,
+                externalCommands: loadExternalCommands(configuration),
+                allowArguments: configuration.allowArguments,
+                commandTimeoutSeconds: configuration.commandTimeout,
+                threadPool: threadPool
+            ))
+    }
+
+    private func bind(_ addresses: [String]) async throws -> [SocketAddress] {
+        var bound: [SocketAddress] = []
+        for text in addresses {
+            let address = try NRPEListenAddress(parsing: text)
+            let channel: any Channel
+            do {
+                channel = try await bootstrap(ipv6Only: address.isIPv6).bind(host: address.host, port: address.port).get()
+            } catch {
+                throw NRPEListenError(address: text, underlying: error)
+            }
+            listeners.withLockedValue { $0.append(Listener(address: text, channel: channel)) }
+            if let local = channel.localAddress { bound.append(local) }
+        }
+        return bound
+    }
+
     /// Connections currently open (admitted and not yet closed).
     var openConnections: Int { registry.count }
 
-    private func bootstrap(dispatcher: NRPECommandDispatcher, sslContext: NIOSSLContext?, ipv6Only: Bool) -> ServerBootstrap {
-        let (registry, accessList, threadPool, logger) = (registry, accessList, threadPool, logger)
-        let requestTimeout = TimeAmount.seconds(Int64(configuration.connectionTimeout))
+    private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
+        let (registry, settings, threadPool, logger) = (registry, settings, threadPool, logger)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.listenBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -98,7 +168,7 @@ public final class NRPEServer: Sendable {
             bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
         }
         return bootstrap
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 // Runs before the channel is registered: no byte is read from a refused peer.
                 let peer = channel.remoteAddress.map(NRPERequestHandler.describe) ?? "unknown peer"
@@ -106,14 +176,17 @@ public final class NRPEServer: Sendable {
                     logger.warning("NRPE: closed connection from \(peer) without reply: \(registry.limit) connections open (max_connections)")
                     return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed)
                 }
-                return accessList.isAllowed(channel.remoteAddress, threadPool: threadPool, eventLoop: channel.eventLoop)
+                let current = settings.withLockedValue { $0 }
+                guard let dispatcher = current.dispatcher else { return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed) }
+                let requestTimeout = TimeAmount.seconds(Int64(current.configuration.connectionTimeout))
+                return current.accessList.isAllowed(channel.remoteAddress, threadPool: threadPool, eventLoop: channel.eventLoop)
                     .flatMapThrowing { allowed in
                         guard allowed else {
                             logger.warning("NRPE: closed connection from \(peer) without reply: host not in allowed_hosts")
                             throw ChannelError.inputClosed
                         }
                         let handlers = channel.pipeline.syncOperations
-                        if let sslContext {
+                        if let sslContext = current.sslContext {
                             try handlers.addHandler(NIOSSLServerHandler(context: sslContext))
                         }
                         try handlers.addHandler(ByteToMessageHandler(NRPEPacketDecoder()))
@@ -124,7 +197,7 @@ public final class NRPEServer: Sendable {
             }
     }
 
-    private func loadExternalCommands() -> [String: String] {
+    private func loadExternalCommands(_ configuration: NRPEServerConfiguration) -> [String: String] {
         var commands: [String: String] = [:]
         if let includeFile = configuration.includeFile {
             do {
@@ -139,5 +212,16 @@ public final class NRPEServer: Sendable {
             }
         }
         return commands.merging(configuration.commands) { _, configured in configured }
+    }
+}
+
+/// A listen address that could not be bound, with the system's reason.
+public struct NRPEListenError: Error, CustomStringConvertible {
+    public var address: String
+    public var underlying: any Error
+
+    public var description: String {
+        let reason = (underlying as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(underlying)"
+        return "nrpe: cannot listen on \(address): \(reason)"
     }
 }

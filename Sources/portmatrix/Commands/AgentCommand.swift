@@ -3,16 +3,15 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import PortMatrixEngine
 import PortMatrixModel
-import PortMatrixNRPE
-import PortMatrixSNMP
 import ServiceLifecycle
+import UnixSignals
 
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Run the daemon: the check engine, the NRPE listener and the SNMP subagent. SIGTERM or SIGINT stop it.")
+        abstract: "Run the daemon: the check engine, the NRPE listener and the SNMP subagent.",
+        discussion: "SIGHUP reloads the configuration (an invalid file is refused and the running one stays); SIGTERM or SIGINT stop it after answering requests in flight.")
 
     @OptionGroup var config: ConfigOption
 
@@ -27,31 +26,33 @@ struct AgentCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "portmatrix")
-        let plan = Planner(profile: profile, configuration: configuration).plan()
-        logger.info("starting: profile \(profile.name), configuration \(configuration.origin), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks")
-        for finding in plan.findings { logger.warning("\(finding.message)") }
-
+        logger.info("starting portmatrix \(PortMatrixVersion.string)")
+        // Before any socket opens: from here on SIGHUP reloads instead of terminating.
+        let reloadSignals = await UnixSignalsSequence(trapping: .sighup)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let engine = Wiring.engine(plan: plan, group: group, logger: logger)
-        let snmp = configuration.snmp.mode == .off ? nil
-            : SNMPAgent(configuration: SNMPAgentConfiguration(configuration.snmp), logger: Logger(label: "portmatrix.snmp"))
-        if let snmp { snmp.publish(MIBSnapshot(engine.store.snapshot, version: PortMatrixVersion.string)) }
-        var services: [any Service] = [EngineService(engine: engine, logger: logger, onPublish: { _, snapshot in
-            // The agent derives pmPathStatusChange notifications from consecutive snapshots.
-            snmp?.publish(MIBSnapshot(snapshot, version: PortMatrixVersion.string))
-        })]
-        if let snmp { services.append(SNMPService(agent: snmp)) }
-        if !configuration.nrpe.listen.isEmpty {  // `listen: []` turns the listener off
-            let commands = EngineNRPECommands(store: engine.store, links: { snmp.map { [$0.health.link] } ?? [] })
-            do {
-                let server = try NRPEServer(configuration: NRPEServerConfiguration(configuration.nrpe), builtins: commands,
-                                            logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
-                services.append(NRPEService(server: server))
-            } catch {
-                Output.error("\(configuration.origin): \(error)")
-                throw ExitCode(2)
+        let runtime: AgentRuntime
+        do {
+            let account = try RunAsAccount.resolve(configuration.agent) { logger.warning("\($0)") }
+            runtime = try AgentRuntime(configuration: configuration, profile: profile, configPath: config.config,
+                                       group: group, logger: logger)
+            try await runtime.open()
+            if let account {
+                try account.takeOwnership(of: runtime.stateDirectories)
+                try account.drop()
+                logger.notice("running as \(account.user) (uid \(account.uid), gid \(account.gid))")
             }
+        } catch {
+            Output.error("portmatrix agent: \(Output.describe(error))")
+            try? await group.shutdownGracefully()
+            throw ExitCode(2)
         }
+
+        var services: [any Service] = [
+            EngineService(engine: runtime.engine, logger: logger, onPublish: runtime.published),
+            ReloadService(runtime: runtime, signals: reloadSignals),
+        ]
+        if let nrpe = runtime.nrpe { services.append(NRPEService(server: nrpe)) }
+        if let snmp = runtime.snmp { services.append(SNMPService(agent: snmp)) }
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await serviceGroup.run()

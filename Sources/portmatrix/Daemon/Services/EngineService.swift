@@ -18,16 +18,18 @@ struct EngineService: Service {
             }
             onPublish(changes, snapshot)
         }
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                await cancelWhenGracefulShutdown { await engine.run(onPublish: published) }
-            }
-            // Staleness shows even if a cycle hangs: rebuild the snapshot every few seconds.
-            group.addTask {
-                while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                    try? await Task.sleep(for: .seconds(5))
-                    let changes = engine.republish()
-                    published(changes, engine.store.snapshot)
+        // Cancelled on shutdown: a cycle in flight stops, and so does the republish sleep.
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await engine.run(onPublish: published) }
+                // Staleness shows even if a cycle hangs: rebuild the snapshot every few seconds.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(5))
+                        if Task.isCancelled { return }
+                        let changes = engine.republish()
+                        published(changes, engine.store.snapshot)
+                    }
                 }
             }
         }

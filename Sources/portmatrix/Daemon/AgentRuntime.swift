@@ -1,0 +1,95 @@
+import Logging
+import NIOCore
+import PortMatrixEngine
+import PortMatrixModel
+import PortMatrixNRPE
+import PortMatrixReport
+import PortMatrixSNMP
+import Synchronization
+
+/// The daemon's parts, built from one configuration, and what a reload (SIGHUP) may change.
+final class AgentRuntime: Sendable {
+    let engine: Engine
+    let nrpe: NRPEServer?
+    let snmp: SNMPAgent?
+    /// `--config` as given; nil re-resolves (/etc/portmatrix/portmatrix.yaml, else embedded) on reload.
+    private let configPath: String?
+    private let logger: Logger
+    private let applied: Mutex<SiteConfiguration>
+
+    init(configuration: SiteConfiguration, profile: Profile, configPath: String?, group: any EventLoopGroup, logger: Logger) throws {
+        let plan = Planner(profile: profile, configuration: configuration).plan()
+        self.configPath = configPath
+        self.logger = logger
+        self.applied = Mutex(configuration)
+        let engine = Wiring.engine(plan: plan, group: group, logger: logger)
+        let snmp = configuration.snmp.mode == .off ? nil
+            : SNMPAgent(configuration: SNMPAgentConfiguration(configuration.snmp), logger: Logger(label: "portmatrix.snmp"))
+        self.engine = engine
+        self.snmp = snmp
+        // `listen: []` turns the listener off.
+        self.nrpe = configuration.nrpe.listen.isEmpty ? nil : try NRPEServer(
+            configuration: NRPEServerConfiguration(configuration.nrpe),
+            builtins: EngineNRPECommands(store: engine.store, links: { snmp.map { [$0.health.link] } ?? [] }),
+            logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
+        logger.info("configuration \(configuration.origin): profile \(profile.name), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks")
+        for finding in plan.findings { logger.warning("\(finding.message)") }
+    }
+
+    /// Opens what may need root: the NRPE listeners and the SNMP master port or AgentX socket.
+    func open() async throws {
+        snmp?.publish(MIBSnapshot(engine.store.snapshot, version: PortMatrixVersion.string))
+        if let nrpe { _ = try await nrpe.start() }
+        try snmp?.start()
+    }
+
+    /// Every snapshot the engine publishes goes to SNMP, which derives notifications from them.
+    func published(_ changes: [PathStatusChange], _ snapshot: Snapshot) {
+        snmp?.publish(MIBSnapshot(snapshot, version: PortMatrixVersion.string))
+    }
+
+    /// Where the agent writes state (a generated NRPE key, net-snmp's persistent data): handed
+    /// to the run-as account before root is dropped.
+    var stateDirectories: [String] {
+        let configuration = applied.withLock { $0 }
+        var directories: [String] = []
+        if nrpe != nil, configuration.nrpe.tls, configuration.nrpe.certFile == nil { directories.append(configuration.nrpe.stateDirectory) }
+        if snmp != nil { directories.append(configuration.snmp.stateDirectory) }
+        return directories
+    }
+
+    /// Reads the configuration again and applies it, or keeps the running one if it is invalid.
+    func reload() async {
+        let source = configPath ?? "the default configuration"
+        logger.notice("SIGHUP: reloading \(source)")
+        let configuration: SiteConfiguration, profile: Profile
+        do {
+            (configuration, profile) = try ConfigurationLoader.resolve(path: configPath)
+        } catch {
+            logger.error("reload refused, the running configuration stays: \(Output.describe(error).replacingOccurrences(of: "\n", with: "; "))")
+            return
+        }
+        let previous = applied.withLock { $0 }
+        if let nrpe {
+            do {
+                try await nrpe.reconfigure(NRPEServerConfiguration(configuration.nrpe))
+            } catch {
+                logger.error("reload refused, the running configuration stays: \(configuration.origin): \(Output.describe(error).replacingOccurrences(of: "\n", with: "; "))")
+                return
+            }
+        } else if !configuration.nrpe.listen.isEmpty {
+            logger.warning("nrpe.listen was empty at start: the NRPE listener starts with the next restart")
+        }
+        if configuration.snmp != previous.snmp {
+            logger.warning("snmp settings changed: they take effect with the next restart")
+        }
+        if configuration.agent != previous.agent {
+            logger.warning("agent settings changed: they take effect with the next restart")
+        }
+        let plan = Planner(profile: profile, configuration: configuration).plan()
+        for finding in plan.findings { logger.warning("\(finding.message)") }
+        engine.reload(plan: plan)
+        applied.withLock { $0 = configuration }
+        logger.notice("reloaded \(configuration.origin): profile \(profile.name), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks")
+    }
+}
