@@ -1,5 +1,5 @@
 # Conveniences; the README's two commands work without make.
-.PHONY: build test run deps lint clean
+.PHONY: build test run deps lint clean install uninstall soak
 
 build:
 	swift build
@@ -15,6 +15,15 @@ deps:
 
 lint:
 	SMIPATH=../shared/mibs/ietf:/usr/share/snmp/mibs smilint -l 6 -s mibs/PORTMATRIX-MIB.txt
+
+install:
+	scripts/install
+
+uninstall:
+	scripts/install --uninstall
+
+soak:
+	swift build -c release --product portmatrix && Benchmarks/Soak/run.sh
 
 clean:
 	rm -rf .build
