@@ -18,7 +18,7 @@ struct AgentLifecycleTests {
     static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 
     /// The site: licence-ssh probes `sshPort` with plain TCP; `greet` is an external command.
-    static func site(listen: [Int], sshPort: Int, greeting: String, extra: String = "") -> String {
+    static func site(listen: [Int], sshPort: Int, greeting: String, extra: String = "", marker: String = "/dev/null") -> String {
         """
         roles: [appliance]
         choices: { ntp: internal }
@@ -28,7 +28,7 @@ struct AgentLifecycleTests {
         nrpe:
           listen: [\(listen.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", "))]
           tls: { mode: off }
-          commands: { greet: "/bin/echo \(greeting)" }
+          commands: { greet: "/bin/echo \(greeting)", slow: "touch \(marker); sleep 2; echo slept" }
         snmp: { mode: off }
         agent: { user: root }
         \(extra)
@@ -102,6 +102,27 @@ struct AgentLifecycleTests {
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)
         #expect(Self.text(log).contains("stopped"))
+    }
+
+    @Test func sigtermAnswersTheRequestInFlightThenExits() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let port = try freePort(SOCK_STREAM)
+        let marker = dir.appendingPathComponent("started")
+        let config = dir.appendingPathComponent("portmatrix.yaml")
+        try Self.site(listen: [port], sshPort: 1, greeting: "hello", marker: marker.path).write(to: config, atomically: true, encoding: .utf8)
+        let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir)
+        defer { agent.terminate(signal: SIGKILL) }
+        try #require(eventually(timeout: 30, every: 0.2) { Self.nrpe(port, ["-c", "greet"]).status == 0 })
+        let output = dir.appendingPathComponent("slow.out")
+        let client = try CLIRunner.spawn(Self.checkNRPE, ["-H", "127.0.0.1", "-p", "\(port)", "-n", "-t", "20", "-c", "slow"], in: dir, output: output)
+        defer { client.terminate(signal: SIGKILL) }
+        try #require(eventually(timeout: 20) { FileManager.default.fileExists(atPath: marker.path) }, "the command never started")
+        kill(agent.pid, SIGTERM)
+        #expect(client.wait(timeout: 30) == 0)
+        #expect(Self.text(output) == "slept\n")
+        #expect(agent.wait(timeout: 30) == 0)
+        #expect(Self.nrpe(port, ["-c", "greet"]).status != 0, "no listener after the stop")
     }
 
     /// Started as root with `agent.user: nobody`: every thread runs as nobody, the generated TLS
