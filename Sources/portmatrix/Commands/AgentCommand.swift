@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PortMatrixEngine
+import PortMatrixHTTP
 import PortMatrixModel
 import PortMatrixNRPE
 import PortMatrixSNMP
@@ -51,6 +52,11 @@ struct AgentCommand: AsyncParsableCommand {
                 Output.error("\(configuration.origin): \(error)")
                 throw ExitCode(2)
             }
+        }
+        if !configuration.statusEndpoint.listen.isEmpty {  // off unless `status_endpoint.listen` names addresses
+            services.append(StatusEndpointService(server: StatusHTTPServer(
+                listen: configuration.statusEndpoint.listen, routes: StatusRoutes(store: engine.store),
+                logger: Logger(label: "portmatrix.status"), eventLoopGroup: group)))
         }
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
