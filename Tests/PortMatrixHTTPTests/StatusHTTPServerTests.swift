@@ -159,6 +159,20 @@ struct StatusHTTPServerTests {
         #expect(old.header("Connection") == "close")
     }
 
+    @Test func aClientThatDoesNotReadIsDropped() async throws {
+        let server = try await TestServer.start { $0.requestTimeout = .seconds(30) }
+        defer { Task { await server.stop() } }
+        // 64 megabytes of answers asked for in one write, none read.
+        let greedy = try RawConnection(port: server.port)
+        try greedy.send(String(repeating: "GET /big HTTP/1.1\r\nHost: x\r\n\r\n", count: 64))
+        #expect(eventually(timeout: 20, every: 0.05) { !server.log.messages(containing: "does not read its answers").isEmpty })
+        #expect(eventually(timeout: 10, every: 0.02) { server.server.openConnections == 0 })
+        greedy.close()
+        let big = try await server.curl([], path: "/big")
+        #expect(big.code == 200 && big.output == TestRoutes.big)
+        try await expectServed(server)
+    }
+
     @Test func connectionLimitAnswers503() async throws {
         let server = try await TestServer.start { $0.maxConnections = 2; $0.requestTimeout = .seconds(30) }
         defer { Task { await server.stop() } }

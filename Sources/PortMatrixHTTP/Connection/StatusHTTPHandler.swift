@@ -97,6 +97,12 @@ final class StatusHTTPHandler: ChannelInboundHandler {
     }
 
     private func answer(context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        // Answers still queued behind a full socket: a client that pipelines requests but
+        // never reads would otherwise have the server buffer every answer.
+        guard context.channel.isWritable else {
+            drop(context: context, "the client does not read its answers (\(served) answered)")
+            return
+        }
         let request = "\(head.method.rawValue) \(Self.printable(head.uri))"
         let length = head.headers["content-length"].first.flatMap { Int($0) } ?? 0
         let hasBody = length > 0 || head.headers.contains(name: "transfer-encoding")

@@ -5,16 +5,18 @@ import NIOCore
 import PortMatrixHTTP
 import PortMatrixTestSupport
 
-/// `/`, `/data` (text) and `/json`; everything else is 404.
+/// `/`, `/data` (text), `/json` and `/big` (a megabyte); everything else is 404.
 struct TestRoutes: StatusHTTPRoutes {
     static let data = "alpha beta\n"
     static let json = #"{"status":"ok"}"# + "\n"
+    static let big = String(repeating: "0123456789abcdef", count: 65536)
 
     func response(for path: String) -> StatusHTTPResponse? {
         switch path {
         case "/": .text("/data\n/json\n")
         case "/data": .text(Self.data)
         case "/json": StatusHTTPResponse(contentType: "application/json", body: Self.json)
+        case "/big": .text(Self.big)
         default: nil
         }
     }
