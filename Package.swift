@@ -62,6 +62,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The status endpoint's HTTP/1.1 server: GET/HEAD of routes the executable gives; no engine types.
+        .target(
+            name: "PortMatrixHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .systemLibrary(name: "CNetSNMP", path: "Sources/CNetSNMP"),
         // What net-snmp exposes only as macros and variadic functions.
         .target(name: "CNetSNMPShim", dependencies: ["CNetSNMP"], linkerSettings: [.linkedLibrary("netsnmpagent"), .linkedLibrary("netsnmp")]),
@@ -84,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "portmatrix",
             dependencies: [
-                "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP",
+                "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -149,6 +160,14 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "PortMatrixHTTPTests", dependencies: [
+            "PortMatrixTestSupport", "PortMatrixHTTP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "PortMatrixSNMPTests", dependencies: [
             "PortMatrixTestSupport","PortMatrixSNMP"]),
         .testTarget(name: "PortMatrixCLITests", dependencies: [

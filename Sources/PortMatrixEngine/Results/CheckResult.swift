@@ -29,6 +29,9 @@ public struct CheckResult: Sendable {
         self.lastSuccess = lastSuccess
     }
 
+    /// Seconds of the whole check: the probe's own total when it measured one, else the run's duration.
+    public var latency: Double { phases.total ?? duration }
+
     /// Milliseconds of the whole check, as `latency_ms` in JSON.
-    public var latencyMilliseconds: Double { (phases.total ?? duration) * 1000 }
+    public var latencyMilliseconds: Double { latency * 1000 }
 }

@@ -78,7 +78,7 @@ extension CheckDocument.Check {
     init(_ result: CheckResult) {
         let check = result.check
         self.init(
-            id: check.id, kind: check.kind.rawValue, target: check.kind == .listener ? "local" : check.host,
+            id: check.id, kind: check.kind.rawValue, target: check.reportedTarget,
             transport: check.transport.rawValue, port: check.port, probe: check.probe, status: result.status.rawValue,
             reason: result.reason?.rawValue, message: result.message,
             latency_ms: (result.latencyMilliseconds * 1000).rounded() / 1000, phases: result.phases,

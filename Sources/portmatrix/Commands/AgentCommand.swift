@@ -53,6 +53,7 @@ struct AgentCommand: AsyncParsableCommand {
         ]
         if let nrpe = runtime.nrpe { services.append(NRPEService(server: nrpe)) }
         if let snmp = runtime.snmp { services.append(SNMPService(agent: snmp)) }
+        services.append(StatusEndpointService(server: runtime.statusEndpoint))
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await serviceGroup.run()

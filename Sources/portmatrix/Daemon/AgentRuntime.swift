@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import PortMatrixEngine
+import PortMatrixHTTP
 import PortMatrixModel
 import PortMatrixNRPE
 import PortMatrixReport
@@ -12,6 +13,8 @@ final class AgentRuntime: Sendable {
     let engine: Engine
     let nrpe: NRPEServer?
     let snmp: SNMPAgent?
+    /// Always there; it listens only where `status_endpoint.listen` says (a reload may add some).
+    let statusEndpoint: StatusHTTPServer
     /// `--config` as given; nil re-resolves (/etc/portmatrix/portmatrix.yaml, else embedded) on reload.
     private let configPath: String?
     private let logger: Logger
@@ -32,15 +35,20 @@ final class AgentRuntime: Sendable {
             configuration: NRPEServerConfiguration(configuration.nrpe),
             builtins: EngineNRPECommands(store: engine.store, links: { snmp.map { [$0.health.link] } ?? [] }),
             logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
+        self.statusEndpoint = StatusHTTPServer(
+            listen: configuration.statusEndpoint.listen, routes: StatusRoutes(store: engine.store),
+            logger: Logger(label: "portmatrix.status"), eventLoopGroup: group)
         logger.info("configuration \(configuration.origin): profile \(profile.name), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks")
         for finding in plan.findings { logger.warning("\(finding.message)") }
     }
 
-    /// Opens what may need root: the NRPE listeners and the SNMP master port or AgentX socket.
+    /// Opens what may need root: the NRPE listeners, the SNMP master port or AgentX socket, and
+    /// the status endpoint.
     func open() async throws {
         snmp?.publish(MIBSnapshot(engine.store.snapshot, version: PortMatrixVersion.string))
         if let nrpe { _ = try await nrpe.start() }
         try snmp?.start()
+        _ = try await statusEndpoint.start()
     }
 
     /// Every snapshot the engine publishes goes to SNMP, which derives notifications from them.
@@ -79,6 +87,11 @@ final class AgentRuntime: Sendable {
             }
         } else if !configuration.nrpe.listen.isEmpty {
             logger.warning("nrpe.listen was empty at start: the NRPE listener starts with the next restart")
+        }
+        do {
+            try await statusEndpoint.update(listen: configuration.statusEndpoint.listen)
+        } catch {
+            logger.error("status endpoint: \(error) (its listeners stay as they were)")
         }
         if configuration.snmp != previous.snmp {
             logger.warning("snmp settings changed: they take effect with the next restart")
