@@ -68,12 +68,13 @@ struct ExportCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let nagios = try CLIRunner.run(["export", "nagios", "--config", file, "--host-name", "gw1", "--address", "10.0.0.5",
                                         "--nrpe-port", "5666", "--tls", "--check-nrpe", "/opt/nrpe/check nrpe", "--no-command",
-                                        "--service-template", "generic-service"])
+                                        "--service-template", "generic-service", "--contact-groups", "admins, ops"])
         #expect(nagios.status == 0, "\(nagios.stderr)")
         #expect(nagios.stdout.contains("check_portmatrix_nrpe!-H 10.0.0.5 -p 5666!check_agent\n"), "\(nagios.stdout)")
         #expect(!nagios.stdout.contains("define command"))
         #expect(nagios.stdout.contains(Self.directive("use", "generic-service")))
         #expect(!nagios.stdout.contains("max_check_attempts"), "the template brings the required settings")
+        #expect(nagios.stdout.contains(Self.directive("contact_groups", "admins,ops")))
 
         let withHost = try CLIRunner.run(["export", "nagios", "--config", file, "--host-name", "gw1", "--address", "[2001:db8::5]",
                                           "--with-host", "--check-nrpe", "/opt/nrpe/check nrpe"])
@@ -173,6 +174,10 @@ struct ExportCommandTests {
         BadCall(name: "relative check_nrpe", arguments: ["nagios", "--check-nrpe", "check_nrpe"],
                 message: "--check-nrpe must be an absolute path, not 'check_nrpe'"),
         BadCall(name: "check_nrpe for Icinga", arguments: ["icinga2", "--check-nrpe", "/usr/bin/check_nrpe"], message: "--check-nrpe"),
+        BadCall(name: "contact group with space", arguments: ["nagios", "--contact-groups", "admins, ops team"],
+                message: "--contact-groups: 'ops team' contains 'whitespace'"),
+        BadCall(name: "empty contact group", arguments: ["nagios", "--contact-groups", "admins,"], message: "--contact-groups: must not be empty"),
+        BadCall(name: "contact groups for Icinga", arguments: ["icinga2", "--contact-groups", "admins"], message: "--contact-groups"),
         BadCall(name: "unknown server", arguments: ["zabbix"], message: "zabbix"),
     ]
 

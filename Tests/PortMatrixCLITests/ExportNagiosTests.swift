@@ -25,6 +25,8 @@ struct ExportNagiosTests {
         var arguments: [String]
         /// The host is defined by the export itself.
         var definesHost: Bool
+        /// Contacts come from a template or --contact-groups: Nagios has nothing to warn about.
+        var hasContacts = false
         var testDescription: String { name }
     }
 
@@ -32,7 +34,8 @@ struct ExportNagiosTests {
         Variant(name: "services only", arguments: [], definesHost: false),
         Variant(name: "with host", arguments: ["--with-host", "--address", "10.0.0.5"], definesHost: true),
         Variant(name: "templates", arguments: ["--with-host", "--host-template", "generic-host", "--service-template", "generic-service"],
-                definesHost: true),
+                definesHost: true, hasContacts: true),
+        Variant(name: "contact groups", arguments: ["--with-host", "--contact-groups", "admins"], definesHost: true, hasContacts: true),
         Variant(name: "plaintext, own address and port", arguments: ["--no-tls", "--address", "10.0.0.5", "--nrpe-port", "15666"],
                 definesHost: false),
         Variant(name: "client certificate", arguments: ["--client-cert", "/etc/nagios/portmatrix client.pem", "--client-key",
@@ -49,7 +52,13 @@ struct ExportNagiosTests {
             let core = try NagiosCore(dir: dir, objects: (variant.definesHost ? [] : [Self.existingHost("gw1")]) + [objects])
             let result = try core.verify()
             #expect(result.status == 0 && result.stdout.contains("Things look okay"), "\(example), \(variant.name):\n\(result.stdout)")
-            #expect(!result.stdout.contains("Warning:") || result.stdout.contains("Total Warnings: 0"), "\(example), \(variant.name):\n\(result.stdout)")
+            // Without contacts Nagios warns about exactly that, and nothing else.
+            let warnings = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Warning:") }
+            if variant.hasContacts {
+                #expect(warnings.isEmpty && result.stdout.contains("Total Warnings: 0"), "\(example), \(variant.name):\n\(result.stdout)")
+            } else {
+                #expect(warnings.allSatisfy { $0.hasSuffix("has no default contacts or contactgroups defined!") }, "\(example), \(variant.name): \(warnings)")
+            }
             // One service per applicable path plus the three built-ins.
             let plan = try CLIRunner.run(["plan", "--config", config, "--format", "json"])
             let applicable = try Self.applicablePaths(plan.stdout)
@@ -228,7 +237,10 @@ struct ExportNagiosTests {
         let plan = try CLIRunner.run(["plan", "--config", config, "--format", "json"])
         #expect(try Self.applicablePaths(plan.stdout) == [Self.oddID, "plain"], "\(plan.stdout)\(plan.stderr)")
         let stub = dir.appendingPathComponent("check nrpe")
-        try "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done\necho\n".write(to: stub, atomically: true, encoding: .utf8)
+        // Nagios turns ';' into ':' in plugin output, so the arguments go to a file.
+        let received = dir.appendingPathComponent("arguments")
+        try "#!/bin/sh\nline=\nfor a in \"$@\"; do line=\"$line[$a]\"; done\nprintf '%s\\n' \"$line\" >> '\(received.path)'\necho OK\n"
+            .write(to: stub, atomically: true, encoding: .utf8)
         chmod(stub.path, 0o755)
         let objects = try Self.export(["--config", config, "--host-name", "gw1", "--with-host", "--check-nrpe", stub.path])
         let core = try NagiosCore(dir: dir.appendingPathComponent("nagios"), objects: [objects], intervalLength: 1)
@@ -240,12 +252,15 @@ struct ExportNagiosTests {
         let key = "gw1/portmatrix path odd id__x_____"
         var recorded: [String: String] = [:]
         let checked = eventually(timeout: 60, every: 0.3) {
-            recorded = core.services()[key] ?? [:]
-            return recorded["has_been_checked"] == "1"
+            let services = core.services()
+            recorded = services[key] ?? [:]
+            return recorded["has_been_checked"] == "1" && services["gw1/portmatrix path plain"]?["has_been_checked"] == "1"
         }
         #expect(checked, "\(core.services().keys.sorted())")
-        #expect(recorded["plugin_output"] == "[-H][127.0.0.1][-p][5666][-n][-c][check_path][-a][\(Self.oddID)]", "\(recorded)")
-        #expect(core.services()["gw1/portmatrix path plain"] != nil)
+        #expect(recorded["plugin_output"] == "OK", "\(recorded)")
+        let calls = try String(contentsOf: received, encoding: .utf8).split(separator: "\n")
+        #expect(calls.contains("[-H][127.0.0.1][-p][5666][-n][-c][check_path][-a][\(Self.oddID)]"), "\(calls)")
+        #expect(calls.contains("[-H][127.0.0.1][-p][5666][-n][-c][check_path][-a][plain]"), "\(calls)")
     }
 
     static let names = ["OK", "WARNING", "CRITICAL", "UNKNOWN"]

@@ -8,8 +8,9 @@ struct NagiosCore {
     static let binary = "/usr/sbin/nagios4"
     static var available: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    /// What the exported objects may rely on: the 24x7 time period that the Debian sample
-    /// configuration defines, and its generic-host / generic-service templates.
+    /// What the exported objects may rely on: the 24x7 time period and the admins contact
+    /// group that the Debian sample configuration defines, and its generic-host /
+    /// generic-service templates.
     static let baseObjects = """
     define timeperiod {
         timeperiod_name     24x7
@@ -32,6 +33,11 @@ struct NagiosCore {
         service_notification_options    n
         host_notification_commands      notify-nobody
         service_notification_commands   notify-nobody
+    }
+    define contactgroup {
+        contactgroup_name   admins
+        alias               Administrators
+        members             nobody
     }
     define command {
         command_name    notify-nobody

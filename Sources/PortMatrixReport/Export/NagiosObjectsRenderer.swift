@@ -8,8 +8,11 @@ public enum NagiosObjectsRenderer {
     /// export into the same Nagios leaves it out (`--no-command`) instead of redefining it.
     public static let commandName = "check_portmatrix_nrpe"
 
+    /// `contactGroups` are notified about the host and the services (Nagios warns about objects
+    /// without contacts unless a template brings them).
     public static func render(_ plan: Plan, export: MonitoringExport, checkNRPE: String = defaultCheckNRPE,
-                              defineCommand: Bool = true) -> String {
+                              defineCommand: Bool = true, contactGroups: [String] = []) -> String {
+        let contacts: [(String, String)] = contactGroups.isEmpty ? [] : [("contact_groups", value(contactGroups.joined(separator: ",")))]
         let services = MonitoringExport.services(for: plan)
         var text = header(plan, export: export, services: services)
         if defineCommand {
@@ -26,7 +29,7 @@ public enum NagiosObjectsRenderer {
                 directives += [("max_check_attempts", "3"), ("check_period", "24x7"),
                                ("notification_interval", "60"), ("notification_period", "24x7")]
             }
-            text += object("host", directives)
+            text += object("host", directives + contacts)
         }
         let connection = connectionArgument(export)
         for service in services {
@@ -40,6 +43,7 @@ public enum NagiosObjectsRenderer {
                 directives += [("max_check_attempts", "3"), ("check_period", "24x7"),
                                ("notification_interval", "60"), ("notification_period", "24x7")]
             }
+            directives += contacts
             directives.append(("notes", value(service.notes)))
             text += object("service", directives)
         }

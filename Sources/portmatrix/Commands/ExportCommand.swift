@@ -24,13 +24,24 @@ struct ExportCommand: ParsableCommand {
               help: "Leave out the \(NagiosObjectsRenderer.commandName) command (it is the same in every export; define it once per Nagios).")
         var noCommand = false
 
+        @Option(name: .customLong("contact-groups"), help: ArgumentHelp("Contact groups to notify, comma-separated (e.g. admins).", valueName: "groups"))
+        var contactGroups: String?
+
+        var groups: [String] {
+            contactGroups.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        }
+
         func validate() throws {
             guard checkNRPE.hasPrefix("/") else { throw ValidationError("--check-nrpe must be an absolute path, not '\(checkNRPE)'") }
+            for group in groups {
+                if let problem = MonitoringExport.problem(withObjectName: group) { throw ValidationError("--contact-groups: \(problem)") }
+            }
         }
 
         func run() throws {
             let (plan, export) = try target.resolve(config)
-            print(NagiosObjectsRenderer.render(plan, export: export, checkNRPE: checkNRPE, defineCommand: !noCommand), terminator: "")
+            print(NagiosObjectsRenderer.render(plan, export: export, checkNRPE: checkNRPE, defineCommand: !noCommand, contactGroups: groups),
+                  terminator: "")
         }
     }
 
