@@ -89,7 +89,7 @@ final class AgentRuntime: Sendable {
             logger.warning("nrpe.listen was empty at start: the NRPE listener starts with the next restart")
         }
         do {
-            try await statusEndpoint.update(listen: configuration.statusEndpoint.listen)
+            _ = try await statusEndpoint.update(listen: configuration.statusEndpoint.listen)
         } catch {
             logger.error("status endpoint: \(error) (its listeners stay as they were)")
         }
