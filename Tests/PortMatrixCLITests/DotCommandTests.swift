@@ -106,7 +106,7 @@ struct DotCommandTests {
         #expect(drawing.edges["ntp-internal"]?.width == "2")
         #expect(drawing.edges["retired-path"] == nil)
         #expect(drawing.clusters == ["legend"])
-        #expect(drawing.svg.contains(">does not apply here</text>"))
+        #expect(drawing.svg.contains(">not applicable here</text>"))
 
         // The same from standard input (as `curl -s URL | portmatrix plan ... --status -`).
         let piped = try CLIRunner.tool("/bin/sh", ["-c", "exec \"$0\" plan --config \"$1\" --format dot --status - < \"$2\"",

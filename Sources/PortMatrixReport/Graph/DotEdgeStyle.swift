@@ -15,7 +15,7 @@ struct DotEdgeStyle: Equatable {
     static let critical = DotEdgeStyle(colour: "#c62828", dashed: false, bold: true, caption: "critical")
     static let unknown = DotEdgeStyle(colour: "#7b1fa2", dashed: false, bold: true, caption: "unknown")
     static let noStatus = DotEdgeStyle(colour: "#000000", dashed: false, bold: false, caption: "no status")
-    static let notApplicable = DotEdgeStyle(colour: "#9e9e9e", dashed: true, bold: false, caption: "does not apply here")
+    static let notApplicable = DotEdgeStyle(colour: "#9e9e9e", dashed: true, bold: false, caption: "not applicable here")
 
     /// The legend, in the order of the statuses' severity as people read it.
     static let legend: [DotEdgeStyle] = [.ok, .warning, .critical, .unknown, .noStatus, .notApplicable]

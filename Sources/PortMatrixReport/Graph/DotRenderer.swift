@@ -83,7 +83,7 @@ public enum DotRenderer {
         if let status {
             about.append("status: \(status.rawValue)")
         } else if let reason = planned.skipReason {
-            about.append("does not apply here: \(reason)")
+            about.append("not applicable here: \(reason)")
         }
         if !planned.missingTargets.isEmpty {
             about.append("no target configured for \(planned.missingTargets.joined(separator: ", "))")

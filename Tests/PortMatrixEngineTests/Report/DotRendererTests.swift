@@ -74,7 +74,7 @@ struct DotRendererTests {
         let skipped = try #require(line(dot, "path:smtp-out-internet"))
         #expect(skipped.contains("color=\"#9e9e9e\""))
         #expect(skipped.contains("style=dashed"))
-        #expect(skipped.contains("does not apply here: choice mail_outbound=smarthost"))
+        #expect(skipped.contains("not applicable here: choice mail_outbound=smarthost"))
         // A role only such paths connect is grey too.
         let firewall = try #require(line(dot, "role:firewall"))
         #expect(firewall.contains("dashed"))
@@ -111,7 +111,7 @@ struct DotRendererTests {
 
         #expect(dot.contains("subgraph \"cluster_legend\" {"))
         for (caption, colour) in [("ok", "#2e7d32"), ("warning", "#ef6c00"), ("critical", "#c62828"), ("unknown", "#7b1fa2"),
-                                  ("no status", "#000000"), ("does not apply here", "#9e9e9e")] {
+                                  ("no status", "#000000"), ("not applicable here", "#9e9e9e")] {
             #expect(dot.contains("<font color=\"\(colour)\">\(caption)</font>"), "legend: \(caption)")
         }
         #expect(dot.contains("1 ok, 1 warning, 1 critical, 1 unknown"))
@@ -119,7 +119,7 @@ struct DotRendererTests {
         let allKnown = Dictionary(uniqueKeysWithValues: plan.paths.map { ($0.id, $0.applies ? Status.ok : .skipped) })
         let legend = DotRenderer.render(plan, statuses: allKnown, options: DotRenderer.Options(applicableOnly: true))
         #expect(!legend.contains(">no status<"))
-        #expect(!legend.contains(">does not apply here<"))
+        #expect(!legend.contains(">not applicable here<"))
         #expect(legend.contains(">unknown<"))
     }
 
