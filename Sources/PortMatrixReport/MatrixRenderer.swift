@@ -4,7 +4,8 @@ import Yams
 
 /// Output formats of `matrix`, `plan`, `listeners` and `check`.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, json, yaml, nagios
+    /// `dot` is a Graphviz picture (`plan` and `check` only).
+    case table, json, yaml, nagios, dot
 }
 
 /// Renders the matrix and the plan for people and for scripts.
@@ -14,7 +15,7 @@ public enum MatrixRenderer {
         switch format {
         case .json: return try JSON.encode(documents)
         case .yaml: return try YAMLEncoder().encode(documents)
-        case .table, .nagios:
+        case .table, .nagios, .dot:
             var table = TextTable(headers: ["ID", "ENDPOINTS", "SOURCE -> TARGET", "APPLIES", "RULE"])
             for path in profile.paths {
                 table.append([path.id, Endpoint.summary(path.endpoints), "\(path.source) -> \(path.target)",
@@ -28,6 +29,7 @@ public enum MatrixRenderer {
         switch format {
         case .json: return try JSON.encode(PlanDocument(plan))
         case .yaml: return try YAMLEncoder().encode(PlanDocument(plan))
+        case .dot: return DotRenderer.render(plan)
         case .table, .nagios:
             var table = TextTable(headers: ["PATH", "HOW", "CHECKS / WHY NOT"])
             for planned in plan.paths {

@@ -16,10 +16,10 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("path"), help: ArgumentHelp("Only this path (repeatable).", valueName: "id"))
     var paths: [String] = []
 
-    @Option(help: "Output format: nagios, json or table.")
+    @Option(help: "Output format: nagios, json, table or dot (the plan for Graphviz, coloured by this cycle).")
     var format: OutputFormat = .nagios
 
-    func validate() throws { try Output.require(format, in: [.nagios, .json, .table]) }
+    func validate() throws { try Output.require(format, in: [.nagios, .json, .table, .dot]) }
 
     func run() async throws {
         let configuration: SiteConfiguration
@@ -47,6 +47,9 @@ struct CheckCommand: AsyncParsableCommand {
         switch format {
         case .json: print(try JSON.encodeReport(CheckDocument(snapshot, paths: only)))
         case .table: print(CheckTableRenderer.render(snapshot, paths: only, colour: StatusColour.enabled))
+        case .dot:
+            let statuses = snapshot.paths.filter { only == nil || only!.contains($0.id) }.map { ($0.id, $0.status) }
+            print(DotRenderer.render(plan, statuses: Dictionary(statuses, uniquingKeysWith: { first, _ in first })), terminator: "")
         default: print(output.text)
         }
         if output.exitCode != 0 { throw ExitCode(output.exitCode) }

@@ -2,20 +2,61 @@ import ArgumentParser
 import PortMatrixModel
 import PortMatrixReport
 
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Show what runs here: each path, whether it applies, and its concrete checks.")
+        commandName: "plan", abstract: "Show what runs here: each path, whether it applies, and its concrete checks.",
+        discussion: "--format dot draws the plan for Graphviz (portmatrix plan --format dot | dot -Tsvg > matrix.svg); "
+            + "--status colours it by the paths' latest statuses.")
 
     @OptionGroup var config: ConfigOption
 
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format: table, json or dot (Graphviz).")
     var format: OutputFormat = .table
 
-    func validate() throws { try Output.require(format, in: [.table, .json]) }
+    @Option(name: .customLong("status"), help: ArgumentHelp(
+        "Colour the dot picture by these statuses: a 'portmatrix check --format json' document, - for standard input, "
+            + "or the agent's status endpoint (http://127.0.0.1:PORT/status.json).", valueName: "file|-|url"))
+    var statusSource: String?
 
-    func run() throws {
+    @Option(name: .customLong("status-timeout"), help: ArgumentHelp("How long to wait for a --status URL (e.g. 5s, 500ms).", valueName: "duration"))
+    var statusTimeout: String = "5s"
+
+    @Flag(help: "Leave paths that do not apply here out of the dot picture.")
+    var applicableOnly = false
+
+    func validate() throws {
+        try Output.require(format, in: [.table, .json, .dot])
+        if format != .dot && (statusSource != nil || applicableOnly) {
+            throw ValidationError("--status and --applicable-only go with --format dot")
+        }
+        if let statusSource, StatusInput(statusSource) == nil {
+            throw ValidationError("--status '\(statusSource)': a URL must be http://HOST[:PORT]/PATH (the agent's status endpoint)")
+        }
+        guard let timeout = DurationParser.parse(statusTimeout), timeout > .zero else {
+            throw ValidationError("--status-timeout '\(statusTimeout)' is not a duration such as 5s or 500ms")
+        }
+    }
+
+    func run() async throws {
         let (configuration, profile) = try config.load()
         let plan = Planner(profile: profile, configuration: configuration).plan()
-        print(try MatrixRenderer.plan(plan, format: format, colour: StatusColour.enabled))
+        guard format == .dot else {
+            print(try MatrixRenderer.plan(plan, format: format, colour: StatusColour.enabled))
+            return
+        }
+        var statuses: [String: Status]?
+        if let statusSource, let input = StatusInput(statusSource) {
+            do {
+                statuses = try await input.statuses(timeout: DurationParser.parse(statusTimeout) ?? .seconds(5))
+            } catch {
+                Output.error("portmatrix: \(error)")
+                throw ExitCode(2)
+            }
+            let strangers = statuses!.keys.filter { plan.path($0) == nil }.sorted()
+            if !strangers.isEmpty {
+                Output.error("portmatrix: warning: status \(input.name) names paths this plan does not have, ignored: \(strangers.joined(separator: ", "))")
+            }
+        }
+        print(DotRenderer.render(plan, statuses: statuses, options: DotRenderer.Options(applicableOnly: applicableOnly)), terminator: "")
     }
 }
