@@ -383,7 +383,7 @@ struct ConfigurationParser {
     }
 
     private mutating func parseStatusEndpoint(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: ["listen"]) {
+        for (_, item) in try value.mapping(allowed: ["listen"]) {
             reader.attempt {
                 // The endpoint has no authentication: it answers on loopback only.
                 config.statusEndpoint.listen = try listenAddresses(item, example: "127.0.0.1:9166") { host in

@@ -66,7 +66,7 @@ public struct NetworkPrefix: Sendable, Hashable, CustomStringConvertible {
         var bytes = address
         let family = address.count == 4 ? AF_INET : AF_INET6
         let text = bytes.withUnsafeMutableBytes { raw in
-            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil ? String(cString: buffer) : "?"
+            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
         }
         return length == address.count * 8 ? text : "\(text)/\(length)"
     }
