@@ -44,12 +44,22 @@ let package = Package(
             name: "PortMatrixReport",
             dependencies: ["PortMatrixEngine", "PortMatrixModel", .product(name: "Yams", package: "Yams")]
         ),
+        // What the NRPE listener and the status endpoint share: listen addresses, the
+        // listening socket, the connection limit and draining.
+        .target(
+            name: "PortMatrixListening",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // NRPE 2/3/4 wire protocol and the listener on TCP 5666.
         .target(
             name: "PortMatrixNRPE",
             dependencies: [
-                "CZlib",
+                "CZlib", "PortMatrixListening",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -66,6 +76,7 @@ let package = Package(
         .target(
             name: "PortMatrixHTTP",
             dependencies: [
+                "PortMatrixListening",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -154,7 +165,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PortMatrixNRPETests", dependencies: [
-            "PortMatrixNRPE",
+            "PortMatrixNRPE", "PortMatrixListening",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -126,15 +126,15 @@ struct AgentLifecycleTests {
     }
 
     /// Started as root with `agent.user: nobody`: every thread runs as nobody, the generated TLS
-    /// key is nobody's with mode 0600, and NRPE (TLS), SNMP (master on its port) and the probes
-    /// still work.
+    /// key is nobody's with mode 0600, and NRPE (TLS), SNMP (master on its port), the status
+    /// endpoint and the probes still work.
     @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/snmpget")))
     func startedAsRootItRunsAsTheConfiguredUser() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try TCPListener()
         defer { peer.close() }
-        let nrpePort = try freePort(SOCK_STREAM), snmpPort = try freePort(SOCK_DGRAM)
+        let nrpePort = try freePort(SOCK_STREAM), snmpPort = try freePort(SOCK_DGRAM), statusPort = try freePort(SOCK_STREAM)
         let config = dir.appendingPathComponent("portmatrix.yaml")
         try """
         roles: [appliance]
@@ -149,6 +149,7 @@ struct AgentLifecycleTests {
           communities: [{ name: public, source: 127.0.0.1 }]
           state_directory: \(dir.path)/snmp
         agent: { user: nobody }
+        status_endpoint: { listen: ["127.0.0.1:\(statusPort)"] }
         """.write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("agent.log")
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
@@ -180,6 +181,8 @@ struct AgentLifecycleTests {
         let total = try CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)",
                                                             "\(AgentProcessTests.pmRoot).1.1.2.0"])
         #expect(total.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "33", "\(total.stdout) \(total.stderr)")
+        let metrics = try CLIRunner.tool("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(statusPort)/metrics"])
+        #expect(metrics.status == 0 && metrics.stdout.contains("probe_success{"), "status endpoint after the drop: \(metrics.stderr)")
 
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)

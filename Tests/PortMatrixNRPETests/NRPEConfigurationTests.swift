@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import PortMatrixListening
 import Testing
 @testable import PortMatrixNRPE
 
@@ -96,10 +97,10 @@ import Testing
     }
 
     @Test func parsesListenAddresses() throws {
-        let v6 = try NRPEListenAddress(parsing: "[::]:5666")
+        let v6 = try ListenAddress(parsing: "[::]:5666")
         #expect(v6.host == "::" && v6.port == 5666 && v6.isIPv6)
-        let v4 = try NRPEListenAddress(parsing: "0.0.0.0:0")
+        let v4 = try ListenAddress(parsing: "0.0.0.0:0")
         #expect(v4.host == "0.0.0.0" && v4.port == 0 && !v4.isIPv6)
-        #expect(throws: NRPEListenAddress.ParseError.self) { try NRPEListenAddress(parsing: "::1:5666") }
+        #expect(throws: ListenAddress.ParseError.self) { try ListenAddress(parsing: "::1:5666") }
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import PortMatrixListening
 
 /// Answers the requests of one connection in order, each as soon as its head is decoded
 /// (the routes answer synchronously, so pipelined requests keep their order).
@@ -41,7 +42,7 @@ final class StatusHTTPHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress.map(Self.describe) ?? peer
+        peer = context.channel.remoteAddress.map(\.listenText) ?? peer
         logger[metadataKey: "peer"] = "\(peer)"
     }
 
@@ -215,13 +216,6 @@ final class StatusHTTPHandler: ChannelInboundHandler {
             out += scalar.value < 0x20 || scalar.value == 0x7F ? scalar.escaped(asASCII: true) : String(scalar)
         }
         return text.unicodeScalars.count > limit ? out + "..." : out
-    }
-
-    static func describe(_ address: SocketAddress) -> String {
-        switch address {
-        case .v6: "[\(address.ipAddress ?? "?")]:\(address.port ?? 0)"
-        default: "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
-        }
     }
 
     static func seconds(_ amount: TimeAmount) -> String {

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PortMatrixListening
 
 /// A small HTTP/1.1 server for read-only status pages: GET and HEAD of the paths that
 /// ``StatusHTTPRoutes`` answers, everything else refused with a status code and a log line.
@@ -18,7 +19,7 @@ public actor StatusHTTPServer {
     private let routes: any StatusHTTPRoutes
     private let logger: Logger
     private let group: any EventLoopGroup
-    private let connections: StatusHTTPConnections
+    private let connections: ConnectionRegistry
     private var listen: [String]
     /// Bound listeners by the `listen` text they came from, in `listen` order.
     private var listeners: [(text: String, channel: any Channel)] = []
@@ -31,7 +32,7 @@ public actor StatusHTTPServer {
         self.limits = limits
         self.logger = logger
         self.group = eventLoopGroup
-        self.connections = StatusHTTPConnections(limit: limits.maxConnections)
+        self.connections = ConnectionRegistry(limit: limits.maxConnections)
     }
 
     /// Binds every `listen` address; returns the bound addresses (the real port where 0 was asked).
@@ -48,13 +49,17 @@ public actor StatusHTTPServer {
         var texts: [String] = []
         for text in wanted where !texts.contains(text) { texts.append(text) }
         let addresses = try texts.filter { text in !listeners.contains { $0.text == text } }
-            .map { text in (text, try StatusListenAddress(parsing: text)) }
+            .map { text in
+                do { return (text, try ListenAddress(parsing: text)) } catch {
+                    throw StatusHTTPServerError.invalidListenAddress(text, "\(error)")
+                }
+            }
 
         var opened: [(text: String, channel: any Channel)] = []
         do {
             for (text, address) in addresses {
                 do {
-                    opened.append((text, try await bootstrap(ipv6Only: address.isIPv6).bind(to: address.address).get()))
+                    opened.append((text, try await bootstrap(ipv6Only: address.isIPv6).bind(host: address.host, port: address.port).get()))
                 } catch {
                     throw StatusHTTPServerError.cannotListen(text, "\(error)")
                 }
@@ -74,7 +79,7 @@ public actor StatusHTTPServer {
         listen = texts
         if !opened.isEmpty || !removed.isEmpty {
             logger.info("status endpoint: listening", metadata: [
-                "addresses": "\(listeners.compactMap(\.channel.localAddress).map(StatusHTTPHandler.describe))",
+                "addresses": "\(listeners.compactMap(\.channel.localAddress).map(\.listenText))",
                 "closed": "\(removed.map(\.text))",
             ])
         }
@@ -90,7 +95,7 @@ public actor StatusHTTPServer {
         let channels = listeners.map(\.channel)
         listeners = []
         for channel in channels { try? await channel.close() }
-        for closed in connections.closeAll() { try? await closed.get() }
+        for closed in connections.drain() { try? await closed.get() }
     }
 
     /// Connections open now (admitted and not yet closed).
@@ -98,14 +103,7 @@ public actor StatusHTTPServer {
 
     private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
         let (routes, limits, connections, logger) = (routes, limits, connections, logger)
-        var bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        if ipv6Only {
-            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
-        }
-        return bootstrap
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        return ServerBootstrap.listener(group: group, backlog: 64, ipv6Only: ipv6Only)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Over the limit the connection still gets a pipeline: it answers 503 and closes.

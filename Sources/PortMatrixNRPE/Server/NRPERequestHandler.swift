@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import PortMatrixListening
 import NIOSSL
 import NIOTLS
 
@@ -18,7 +19,7 @@ final class NRPERequestHandler: ChannelInboundHandler {
     }
 
     private let dispatcher: NRPECommandDispatcher
-    private let registry: NRPEConnectionRegistry
+    private let registry: ConnectionRegistry
     private let requestTimeout: TimeAmount
     private var logger: Logger
     private var peer = "unknown peer"
@@ -26,7 +27,7 @@ final class NRPERequestHandler: ChannelInboundHandler {
     private var timeout: Scheduled<Void>?
     private var handshakeCompleted = false
 
-    init(dispatcher: NRPECommandDispatcher, registry: NRPEConnectionRegistry, requestTimeout: TimeAmount, logger: Logger) {
+    init(dispatcher: NRPECommandDispatcher, registry: ConnectionRegistry, requestTimeout: TimeAmount, logger: Logger) {
         self.dispatcher = dispatcher
         self.registry = registry
         self.requestTimeout = requestTimeout
@@ -34,7 +35,7 @@ final class NRPERequestHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress.map(Self.describe) ?? peer
+        peer = context.channel.remoteAddress.map(\.listenText) ?? peer
         logger[metadataKey: "peer"] = "\(peer)"
         // The clock covers the TLS handshake and the whole request, so a client sending a
         // byte a second cannot hold a connection longer than this (an idle timer would reset).
@@ -131,12 +132,5 @@ final class NRPERequestHandler: ChannelInboundHandler {
             ("NO_SHARED_CIPHER", "no common cipher (anonymous DH, check_nrpe -d 2, is not offered)"),
         ]
         return causes.first { text.contains($0.0) }?.1 ?? "see the TLS error"
-    }
-
-    static func describe(_ address: SocketAddress) -> String {
-        switch address {
-        case .v6: "[\(address.ipAddress ?? "?")]:\(address.port ?? 0)"
-        default: "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
-        }
     }
 }

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PortMatrixListening
 
 /// The NRPE listener: one request per connection, answered in the query's packet version.
 ///
@@ -17,7 +18,7 @@ public final class NRPEServer: Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let threadPool: NIOThreadPool
-    private let registry: NRPEConnectionRegistry
+    private let registry: ConnectionRegistry
     /// What a new connection is served with; swapped whole by `reconfigure`, so a connection
     /// sees one consistent configuration.
     private let settings: NIOLockedValueBox<Settings>
@@ -50,7 +51,7 @@ public final class NRPEServer: Sendable {
         self.logger = logger
         self.group = eventLoopGroup
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.commandThreads)
-        self.registry = NRPEConnectionRegistry(limit: configuration.maxConnections)
+        self.registry = ConnectionRegistry(limit: configuration.maxConnections)
         self.settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts)))
     }
 
@@ -63,7 +64,7 @@ public final class NRPEServer: Sendable {
         do {
             let bound = try await bind(prepared.configuration.listen)
             logger.info("NRPE: listening", metadata: [
-                "addresses": "\(bound.map(NRPERequestHandler.describe))",
+                "addresses": "\(bound.map(\.listenText))",
                 "tls": "\(prepared.sslContext == nil ? "off" : "on")",
             ])
             return bound
@@ -108,7 +109,7 @@ public final class NRPEServer: Sendable {
         }
         logger.info("NRPE: configuration applied", metadata: [
             "kept": "\(open.sorted())", "closed": "\(removed.map(\.address))",
-            "opened": "\(bound.map(NRPERequestHandler.describe))", "tls": "\(prepared.sslContext == nil ? "off" : "on")",
+            "opened": "\(bound.map(\.listenText))", "tls": "\(prepared.sslContext == nil ? "off" : "on")",
         ])
         return bound
     }
@@ -142,7 +143,7 @@ public final class NRPEServer: Sendable {
     private func bind(_ addresses: [String]) async throws -> [SocketAddress] {
         var bound: [SocketAddress] = []
         for text in addresses {
-            let address = try NRPEListenAddress(parsing: text)
+            let address = try ListenAddress(parsing: text)
             let channel: any Channel
             do {
                 channel = try await bootstrap(ipv6Only: address.isIPv6).bind(host: address.host, port: address.port).get()
@@ -160,18 +161,10 @@ public final class NRPEServer: Sendable {
 
     private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
         let (registry, settings, threadPool, logger) = (registry, settings, threadPool, logger)
-        var bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: configuration.listenBacklog)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        if ipv6Only {
-            // So "0.0.0.0:5666" and "[::]:5666" can both bind, as in the default configuration.
-            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
-        }
-        return bootstrap
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        return ServerBootstrap.listener(group: group, backlog: configuration.listenBacklog, ipv6Only: ipv6Only)
             .childChannelInitializer { channel in
                 // Runs before the channel is registered: no byte is read from a refused peer.
-                let peer = channel.remoteAddress.map(NRPERequestHandler.describe) ?? "unknown peer"
+                let peer = channel.remoteAddress.map(\.listenText) ?? "unknown peer"
                 guard registry.admit(channel) else {
                     logger.warning("NRPE: closed connection from \(peer) without reply: \(registry.limit) connections open (max_connections)")
                     return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed)

@@ -1,3 +1,4 @@
+import PortMatrixListening
 /// Everything the listener needs, mirroring the `nrpe:` section of portmatrix.yaml.
 public struct NRPEServerConfiguration: Sendable {
     public enum TLSMode: Sendable, Hashable {
@@ -82,7 +83,7 @@ extension NRPEServerConfiguration {
         var errors: [NRPEConfigurationError] = []
         if listen.isEmpty { errors.append(.init(key: "listen", message: "at least one address is needed")) }
         for (index, address) in listen.enumerated() {
-            do { _ = try NRPEListenAddress(parsing: address) } catch {
+            do { _ = try ListenAddress(parsing: address) } catch {
                 errors.append(.init(key: "listen[\(index)]", message: "\(error)"))
             }
         }

@@ -1,9 +1,9 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Open connections across all event loops: enforces maxConnections and lets shutdown close
-/// idle connections at once while those running a command finish their reply.
-final class NRPEConnectionRegistry: Sendable {
+/// Open connections across all listeners and event loops: enforces a limit, and lets shutdown
+/// close idle connections at once while busy ones (marked by their handler) finish their reply.
+public final class ConnectionRegistry: Sendable {
     private struct Entry {
         var channel: any Channel
         var busy = false
@@ -15,16 +15,16 @@ final class NRPEConnectionRegistry: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
-    let limit: Int
+    public let limit: Int
 
-    init(limit: Int) {
+    public init(limit: Int) {
         self.limit = limit
     }
 
-    var count: Int { state.withLockedValue { $0.open.count } }
+    public var count: Int { state.withLockedValue { $0.open.count } }
 
     /// Registers `channel` unless the limit is reached or the server is shutting down.
-    func admit(_ channel: any Channel) -> Bool {
+    public func admit(_ channel: any Channel) -> Bool {
         let admitted = state.withLockedValue { state in
             guard !state.draining, state.open.count < limit else { return false }
             state.open[ObjectIdentifier(channel)] = Entry(channel: channel)
@@ -39,12 +39,12 @@ final class NRPEConnectionRegistry: Sendable {
     }
 
     /// A request arrived: shutdown lets this connection finish.
-    func markBusy(_ channel: any Channel) {
+    public func markBusy(_ channel: any Channel) {
         state.withLockedValue { $0.open[ObjectIdentifier(channel)]?.busy = true }
     }
 
     /// Stops admitting, closes connections without a request, and returns every close future.
-    func drain() -> [EventLoopFuture<Void>] {
+    public func drain() -> [EventLoopFuture<Void>] {
         let entries = state.withLockedValue { state in
             state.draining = true
             return Array(state.open.values)

@@ -1,0 +1,66 @@
+import NIOCore
+import NIOPosix
+
+/// One `listen` entry of a server (NRPE, the status endpoint): `0.0.0.0:5666`, `[::]:5666`,
+/// `localhost:5666`.
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public struct ParseError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(parsing text: String) throws(ParseError) {
+        let hostPart: Substring
+        let portPart: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                throw ParseError(description: "'\(text)' is not [ipv6]:port")
+            }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            portPart = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else {
+                throw ParseError(description: "'\(text)' is not host:port (write IPv6 as [addr]:port)")
+            }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+        }
+        guard !hostPart.isEmpty else { throw ParseError(description: "'\(text)' has no host") }
+        guard let port = Int(portPart), (0...65535).contains(port) else {
+            throw ParseError(description: "'\(text)' has no valid port (0-65535)")
+        }
+        self.host = String(hostPart)
+        self.port = port
+    }
+
+    public var isIPv6: Bool { host.contains(":") }
+    public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+extension SocketAddress {
+    /// `127.0.0.1:5666`, `[::1]:5666`: how logs name a peer or a bound address.
+    public var listenText: String {
+        switch self {
+        case .v6: "[\(ipAddress ?? "?")]:\(port ?? 0)"
+        default: "\(ipAddress ?? "?"):\(port ?? 0)"
+        }
+    }
+}
+
+extension ServerBootstrap {
+    /// A listening socket as both servers want it: address reuse, TCP_NODELAY on accepted
+    /// connections, and IPv6 sockets v6-only so `0.0.0.0:P` and `[::]:P` can both bind.
+    public static func listener(group: any EventLoopGroup, backlog: Int32, ipv6Only: Bool) -> ServerBootstrap {
+        var bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: backlog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // tcpOption, not socketOption: the latter would set SOL_SOCKET/1, SO_DEBUG.
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        if ipv6Only {
+            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+        }
+        return bootstrap
+    }
+}
