@@ -72,11 +72,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The status endpoint's HTTP/1.1 server: GET/HEAD of routes the executable gives; no engine types.
+        // The status endpoint: a small HTTP/1.1 server of routes the executable gives (no engine
+        // types), and the one GET that `plan --status URL` reads it with.
         .target(
             name: "PortMatrixHTTP",
             dependencies: [
-                "PortMatrixListening",
+                "PortMatrixListening", "PortMatrixModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -94,8 +94,9 @@ snmp: { mode: agentx, agentx_socket: $WORK/agentx.sock, ping_interval: 1s, state
 agent: { user: root }
 CONF
 # The status endpoint is loaded too when this build has it.
-if "$BIN" config validate /dev/stdin >/dev/null 2>&1 <<<"status_endpoint: { listen: [\"127.0.0.1:$STATUS_PORT\"] }"; then
-    echo "status_endpoint: { listen: [\"127.0.0.1:$STATUS_PORT\"] }" >>"$WORK/site.yaml"
+echo "status_endpoint: { listen: [\"127.0.0.1:$STATUS_PORT\"] }" >"$WORK/status.yaml"
+if "$BIN" config validate "$WORK/status.yaml" >/dev/null 2>&1; then
+    cat "$WORK/status.yaml" >>"$WORK/site.yaml"
 fi
 "$BIN" agent --config "$WORK/site.yaml" >"$WORK/agent.log" 2>&1 &
 AGENT=$!

@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixHTTP
 import PortMatrixModel
 import PortMatrixReport
 
@@ -35,7 +36,7 @@ enum StatusInput: Equatable {
             data = contents
         case .http(let get):
             do {
-                data = Data(try await get.fetch(timeout: timeout).readableBytesView)
+                data = Data(try await get.fetch(timeout: timeout, userAgent: "portmatrix/\(PortMatrixVersion.string)").readableBytesView)
             } catch {
                 throw StatusInputError(source: get.url, reason: error.description)
             }

@@ -4,16 +4,16 @@ import NIOHTTP1
 import NIOPosix
 import PortMatrixModel
 
-/// One HTTP/1.1 GET, enough for the agent's status endpoint: one request on one connection,
-/// the whole body, one deadline for all of it. No TLS and no redirects: the endpoint listens
-/// on loopback only.
-struct HTTPGet: Sendable, Equatable {
-    var host: String
-    var port: Int
-    var path: String
+/// One HTTP/1.1 GET, enough for reading the agent's status endpoint (`plan --status URL`): one
+/// request on one connection, the whole body, one deadline for all of it. No TLS and no
+/// redirects: the endpoint listens on loopback only.
+public struct HTTPGet: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var path: String
 
     /// `http://host[:port][/path]` (`[::1]` for IPv6); nil for anything else.
-    init?(url: String) {
+    public init?(url: String) {
         guard url.lowercased().hasPrefix("http://") else { return nil }
         let rest = url.dropFirst("http://".count)
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
@@ -24,11 +24,11 @@ struct HTTPGet: Sendable, Equatable {
         guard !path.contains(where: { $0.isWhitespace || $0 == "#" }) else { return nil }
     }
 
-    var url: String { "http://\(TargetAddress(host: host, port: port))\(path)" }
+    public var url: String { "http://\(TargetAddress(host: host, port: port))\(path)" }
 
     /// The body of a 200 answer; anything else is an `HTTPGetError` that says what went wrong.
-    func fetch(timeout: Duration, limit: Int = 16 << 20,
-               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(HTTPGetError) -> ByteBuffer {
+    public func fetch(timeout: Duration, limit: Int = 16 << 20, userAgent: String = "portmatrix",
+                      group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(HTTPGetError) -> ByteBuffer {
         let loop = group.next()
         let wait = TimeAmount.milliseconds(Int64((timeout.seconds * 1000).rounded(.up)))
         let deadline = NIODeadline.now() + wait
@@ -36,7 +36,7 @@ struct HTTPGet: Sendable, Equatable {
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
         head.headers.add(name: "Host", value: TargetAddress(host: host, port: port).description)
         head.headers.add(name: "Accept", value: "application/json")
-        head.headers.add(name: "User-Agent", value: "portmatrix/\(PortMatrixVersion.string)")
+        head.headers.add(name: "User-Agent", value: userAgent)
         head.headers.add(name: "Connection", value: "close")
         let request = head
         let bootstrap = ClientBootstrap(group: loop)
@@ -73,7 +73,7 @@ struct HTTPGet: Sendable, Equatable {
 }
 
 /// Why a GET gave no document, in words for stderr.
-enum HTTPGetError: Error, CustomStringConvertible, Equatable {
+public enum HTTPGetError: Error, CustomStringConvertible, Equatable {
     case cannotConnect(String)
     case timedOut(Duration)
     case status(Int, String)
@@ -98,7 +98,7 @@ enum HTTPGetError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .cannotConnect(let reason): return "cannot connect: \(reason)"
         case .timedOut(let timeout): return "no answer within \(timeout.configString)"
