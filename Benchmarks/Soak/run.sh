@@ -142,14 +142,18 @@ snmp_worker() {
     done >"$out"
 }
 
+# Valid: /metrics has probe_success series, /status.json parses and has paths. Each answer is
+# read whole before it is judged (a reader that stops early would fail curl, not the agent).
 status_worker() {
-    local out=$WORK/results/http-1.log
+    local out=$WORK/results/http-1.log metrics json rc1 rc2
     while [ ! -e "$WORK/stop" ]; do
-        if curl -sf -m 5 "http://127.0.0.1:$STATUS_PORT/metrics" | grep -q "^probe_success" \
-           && curl -sf -m 5 "http://127.0.0.1:$STATUS_PORT/status.json" | python3 -c 'import json,sys; assert json.load(sys.stdin)["paths"]'; then
+        metrics=$(curl -sS -f -m 5 "http://127.0.0.1:$STATUS_PORT/metrics" 2>&1) && rc1=0 || rc1=$?
+        json=$(curl -sS -f -m 5 "http://127.0.0.1:$STATUS_PORT/status.json" 2>&1) && rc2=0 || rc2=$?
+        if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && grep -q "^probe_success{" <<<"$metrics" \
+           && python3 -c 'import json,sys; assert json.load(sys.stdin)["paths"]' <<<"$json" 2>/dev/null; then
             echo ok
         else
-            echo bad
+            echo "bad metrics rc=$rc1 json rc=$rc2 $(head -c 120 <<<"$metrics" | tr '\n' ' ')"
         fi
         sleep 0.2
     done >"$out"
