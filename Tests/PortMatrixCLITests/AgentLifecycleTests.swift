@@ -41,6 +41,9 @@ struct AgentLifecycleTests {
         let peer = try TCPListener()
         defer { peer.close() }
         let first = try freePort(SOCK_STREAM), second = try freePort(SOCK_STREAM), closed = try freePort(SOCK_STREAM)
+        let statusPort = try freePort(SOCK_STREAM)
+        let statusEndpoint = "status_endpoint: { listen: [\"127.0.0.1:\(statusPort)\"] }"
+        func metrics() -> Int32 { (try? CLIRunner.tool("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://127.0.0.1:\(statusPort)/metrics"]).status) ?? -1 }
         let config = dir.appendingPathComponent("portmatrix.yaml")
         try Self.site(listen: [first], sshPort: peer.port, greeting: "hello").write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("agent.log")
@@ -70,12 +73,17 @@ struct AgentLifecycleTests {
         #expect(Self.nrpe(second, ["-c", "greet"]).status != 0, "the refused file's second listener must not open")
         #expect(Self.nrpe(first, ["-c", "check_path", "-a", "licence-ssh"]).status == 0)
 
-        // Changed: another greeting, a second listener, and licence-ssh pointed at a closed port.
-        try Self.site(listen: [first, second], sshPort: closed, greeting: "bonjour").write(to: config, atomically: true, encoding: .utf8)
+        #expect(metrics() != 0, "no status endpoint before the reload that adds it")
+
+        // Changed: another greeting, a second listener, licence-ssh pointed at a closed port,
+        // and the status endpoint turned on.
+        try Self.site(listen: [first, second], sshPort: closed, greeting: "bonjour", extra: statusEndpoint)
+            .write(to: config, atomically: true, encoding: .utf8)
         kill(agent.pid, SIGHUP)
         #expect(eventually(timeout: 20) { Self.text(log).contains("reloaded") }, "\(Self.text(log))")
         #expect(Self.nrpe(first, ["-c", "greet"]).stdout == "bonjour\n")
         #expect(Self.nrpe(second, ["-c", "greet"]).stdout == "bonjour\n")
+        #expect(metrics() == 0, "the status endpoint listens after the reload")
         var path = CLIRunner.Result(status: -1, stdout: "", stderr: "")
         #expect(eventually(timeout: 20, every: 0.3) {
             path = Self.nrpe(second, ["-c", "check_path", "-a", "licence-ssh"])
