@@ -107,6 +107,12 @@ struct AgentLifecycleTests {
         #expect(eventually(timeout: 20) { Self.nrpe(first, ["-c", "greet"]).stderr.contains("refused") || Self.nrpe(first, ["-c", "greet"]).stdout.contains("refused") })
         #expect(Self.nrpe(second, ["-c", "greet"]).stdout == "bonjour\n")
 
+        // `listen: []` turns NRPE off only at the next restart; until then it keeps serving.
+        try Self.site(listen: [], sshPort: closed, greeting: "bonjour").write(to: config, atomically: true, encoding: .utf8)
+        kill(agent.pid, SIGHUP)
+        #expect(eventually(timeout: 20) { Self.text(log).contains("NRPE listener stops with the next restart") }, "\(Self.text(log))")
+        #expect(Self.nrpe(second, ["-c", "greet"]).stdout == "bonjour\n")
+
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)
         #expect(Self.text(log).contains("stopped"))

@@ -78,7 +78,9 @@ final class AgentRuntime: Sendable {
             return
         }
         let previous = applied.withLock { $0 }
-        if let nrpe {
+        if nrpe != nil, configuration.nrpe.listen.isEmpty {
+            logger.warning("nrpe.listen is now empty: the NRPE listener stops with the next restart")
+        } else if let nrpe {
             do {
                 try await nrpe.reconfigure(NRPEServerConfiguration(configuration.nrpe))
             } catch {
