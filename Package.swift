@@ -140,7 +140,7 @@ let package = Package(
             path: "Benchmarks/Probes/ProbeBench"
         ),
         // The real loopback peers of Tests/Peers/peers.sh, for every test target that probes them.
-        .target(name: "PortMatrixTestSupport", path: "Tests/PortMatrixTestSupport"),
+        .target(name: "PortMatrixTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/PortMatrixTestSupport"),
         // NRPE load generator (Benchmarks/NRPE/run.sh); not part of the product.
         .executableTarget(
             name: "NRPELoad",
@@ -166,7 +166,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PortMatrixNRPETests", dependencies: [
-            "PortMatrixNRPE", "PortMatrixListening",
+            "PortMatrixNRPE", "PortMatrixListening", "PortMatrixTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -22,27 +22,10 @@ struct TestRoutes: StatusHTTPRoutes {
     }
 }
 
-/// Keeps every log line, so a test can count the one line a refusal leaves.
-final class LogRecord: Sendable {
-    private let lines = NIOLockedValueBox<[(Logger.Level, String)]>([])
-
-    func append(_ level: Logger.Level, _ message: String) { lines.withLockedValue { $0.append((level, message)) } }
-    var all: [(level: Logger.Level, message: String)] { lines.withLockedValue { $0.map { (level: $0.0, message: $0.1) } } }
-    func messages(containing text: String) -> [String] { all.map(\.message).filter { $0.contains(text) } }
+extension LogRecord {
+    /// Lines the server leaves for a refused request or connection.
     var refusals: [String] { messages(containing: "refused") + messages(containing: "without answer") }
-
-    struct Handler: LogHandler {
-        let record: LogRecord
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .debug
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) { record.append(event.level, event.message.description) }
-    }
-
-    var logger: Logger { Logger(label: "http-test") { [self] _ in Handler(record: self) } }
+    var logger: Logger { logger(label: "http-test") }
 }
 
 /// A server on 127.0.0.1 port 0 with short timeouts; `stop()` shuts it down.

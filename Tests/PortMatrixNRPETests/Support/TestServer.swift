@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import PortMatrixTestSupport
 @testable import PortMatrixNRPE
 
 /// Built-ins the tests control: `check_path <id>` answers from a fixed table, `echo_args` returns its arguments.
@@ -28,7 +29,7 @@ struct TestBuiltins: NRPEBuiltinCommands {
 struct TestServer {
     let server: NRPEServer
     let port: Int
-    let log: RecordingLogHandler.Store
+    let log: LogRecord
 
     static func start(_ configure: (inout NRPEServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = NRPEServerConfiguration()
@@ -38,7 +39,8 @@ struct TestServer {
         configuration.connectionTimeout = 5
         configuration.commandTimeout = 10
         configure(&configuration)
-        let (logger, store) = RecordingLogHandler.make()
+        let store = LogRecord()
+        let logger = store.logger(label: "nrpe-test")
         let server = try NRPEServer(configuration: configuration, builtins: TestBuiltins(), logger: logger)
         let addresses = try await server.start()
         return TestServer(server: server, port: addresses[0].port!, log: store)
@@ -49,4 +51,9 @@ struct TestServer {
     }
 
     func stop() async { await server.shutdown() }
+}
+
+extension LogRecord {
+    /// Lines the server leaves where nrpe would close a connection silently.
+    var refusals: [String] { messages(containing: "without reply") }
 }
