@@ -45,10 +45,11 @@ let package = Package(
             dependencies: ["PortMatrixEngine", "PortMatrixModel", .product(name: "Yams", package: "Yams")]
         ),
         // What the NRPE listener and the status endpoint share: listen addresses, the
-        // listening socket, the connection limit and draining.
+        // listening socket, the connection limit and draining, rate-limited refusal lines.
         .target(
             name: "PortMatrixListening",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

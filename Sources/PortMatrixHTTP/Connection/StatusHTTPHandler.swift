@@ -33,7 +33,11 @@ final class StatusHTTPHandler: ChannelInboundHandler {
     private var served = 0
     private var timer: Scheduled<Void>?
 
-    init(routes: any StatusHTTPRoutes, limits: StatusHTTPLimits, watch: StatusHTTPInputWatch, admitted: Bool, logger: Logger) {
+    private let refusals: RefusalLog
+
+    init(routes: any StatusHTTPRoutes, limits: StatusHTTPLimits, watch: StatusHTTPInputWatch, admitted: Bool, logger: Logger,
+         refusals: RefusalLog) {
+        self.refusals = refusals
         self.routes = routes
         self.limits = limits
         self.watch = watch
@@ -133,7 +137,7 @@ final class StatusHTTPHandler: ChannelInboundHandler {
                         headers: [(String, String)] = [], keepAlive: Bool = false) {
         // Well-formed requests for the wrong thing are the client's business; broken ones are louder.
         let level: Logger.Level = status == .notFound || status == .methodNotAllowed ? .notice : .warning
-        logger.log(level: level, "status endpoint: refused \(peer) with \(status.code) \(status.reasonPhrase): \(reason)")
+        refusals.log(logger, level: level, reason: "\(status.code)", "status endpoint: refused \(peer) with \(status.code) \(status.reasonPhrase): \(reason)")
         let text = StatusHTTPResponse.text("\(status.code) \(status.reasonPhrase): \(reason)\n", status: status)
         write(context: context, text, method: method, keepAlive: keepAlive, extraHeaders: headers)
     }
@@ -170,7 +174,7 @@ final class StatusHTTPHandler: ChannelInboundHandler {
 
     /// Closes without an answer; the line says why.
     private func drop(context: ChannelHandlerContext, _ reason: String, level: Logger.Level = .warning) {
-        logger.log(level: level, "status endpoint: closed connection from \(peer) without answer: \(reason)")
+        refusals.log(logger, level: level, reason: reason, "status endpoint: closed connection from \(peer) without answer: \(reason)")
         state = .closing
         context.close(promise: nil)
     }

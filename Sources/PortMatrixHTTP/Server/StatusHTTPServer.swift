@@ -20,6 +20,7 @@ public actor StatusHTTPServer {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let connections: ConnectionRegistry
+    private let refusals = RefusalLog(server: "status endpoint")
     private var listen: [String]
     /// Bound listeners by the `listen` text they came from, in `listen` order.
     private var listeners: [(text: String, channel: any Channel)] = []
@@ -102,7 +103,7 @@ public actor StatusHTTPServer {
     public nonisolated var openConnections: Int { connections.count }
 
     private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
-        let (routes, limits, connections, logger) = (routes, limits, connections, logger)
+        let (routes, limits, connections, logger, refusals) = (routes, limits, connections, logger, refusals)
         return ServerBootstrap.listener(group: group, backlog: 64, ipv6Only: ipv6Only)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -114,7 +115,8 @@ public actor StatusHTTPServer {
                     try handlers.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false,
                                                              withEncoderConfiguration: .init(),
                                                              withDecoderLimitConfiguration: limits.decoderLimits)
-                    try handlers.addHandler(StatusHTTPHandler(routes: routes, limits: limits, watch: watch, admitted: admitted, logger: logger))
+                    try handlers.addHandler(StatusHTTPHandler(routes: routes, limits: limits, watch: watch, admitted: admitted, logger: logger,
+                                                               refusals: refusals))
                 }
             }
     }

@@ -27,7 +27,11 @@ final class NRPERequestHandler: ChannelInboundHandler {
     private var timeout: Scheduled<Void>?
     private var handshakeCompleted = false
 
-    init(dispatcher: NRPECommandDispatcher, registry: ConnectionRegistry, requestTimeout: TimeAmount, logger: Logger) {
+    private let refusals: RefusalLog
+
+    init(dispatcher: NRPECommandDispatcher, registry: ConnectionRegistry, requestTimeout: TimeAmount, logger: Logger,
+         refusals: RefusalLog) {
+        self.refusals = refusals
         self.dispatcher = dispatcher
         self.registry = registry
         self.requestTimeout = requestTimeout
@@ -115,7 +119,7 @@ final class NRPERequestHandler: ChannelInboundHandler {
         guard state != .done else { return }
         state = .done
         timeout?.cancel()
-        logger.warning("NRPE: closed connection from \(peer) without reply: \(reason)")
+        refusals.log(logger, reason: reason, "NRPE: closed connection from \(peer) without reply: \(reason)")
         context.close(promise: nil)
     }
 

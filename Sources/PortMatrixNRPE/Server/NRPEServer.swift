@@ -19,6 +19,7 @@ public final class NRPEServer: Sendable {
     private let group: any EventLoopGroup
     private let threadPool: NIOThreadPool
     private let registry: ConnectionRegistry
+    private let refusals = RefusalLog(server: "NRPE")
     /// What a new connection is served with; swapped whole by `reconfigure`, so a connection
     /// sees one consistent configuration.
     private let settings: NIOLockedValueBox<Settings>
@@ -160,13 +161,13 @@ public final class NRPEServer: Sendable {
     var openConnections: Int { registry.count }
 
     private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
-        let (registry, settings, threadPool, logger) = (registry, settings, threadPool, logger)
+        let (registry, settings, threadPool, logger, refusals) = (registry, settings, threadPool, logger, refusals)
         return ServerBootstrap.listener(group: group, backlog: configuration.listenBacklog, ipv6Only: ipv6Only)
             .childChannelInitializer { channel in
                 // Runs before the channel is registered: no byte is read from a refused peer.
                 let peer = channel.remoteAddress.map(\.listenText) ?? "unknown peer"
                 guard registry.admit(channel) else {
-                    logger.warning("NRPE: closed connection from \(peer) without reply: \(registry.limit) connections open (max_connections)")
+                    refusals.log(logger, reason: "max_connections", "NRPE: closed connection from \(peer) without reply: \(registry.limit) connections open (max_connections)")
                     return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed)
                 }
                 let current = settings.withLockedValue { $0 }
@@ -175,7 +176,7 @@ public final class NRPEServer: Sendable {
                 return current.accessList.isAllowed(channel.remoteAddress, threadPool: threadPool, eventLoop: channel.eventLoop)
                     .flatMapThrowing { allowed in
                         guard allowed else {
-                            logger.warning("NRPE: closed connection from \(peer) without reply: host not in allowed_hosts")
+                            refusals.log(logger, reason: "allowed_hosts", "NRPE: closed connection from \(peer) without reply: host not in allowed_hosts")
                             throw ChannelError.inputClosed
                         }
                         let handlers = channel.pipeline.syncOperations
@@ -184,7 +185,8 @@ public final class NRPEServer: Sendable {
                         }
                         try handlers.addHandler(ByteToMessageHandler(NRPEPacketDecoder()))
                         try handlers.addHandler(NRPERequestHandler(
-                            dispatcher: dispatcher, registry: registry, requestTimeout: requestTimeout, logger: logger
+                            dispatcher: dispatcher, registry: registry, requestTimeout: requestTimeout, logger: logger,
+                            refusals: refusals
                         ))
                     }
             }
