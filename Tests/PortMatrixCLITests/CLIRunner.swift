@@ -3,11 +3,7 @@ import PortMatrixTestSupport
 
 /// Runs the built `portmatrix` executable, as operators and Nagios do.
 struct CLIRunner {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ToolResult
 
     static var executable: URL {
         // The test bundle sits in the build products folder beside the executable.
@@ -27,32 +23,15 @@ struct CLIRunner {
         try tool(executable.path, arguments, environment: environment)
     }
 
-    /// Runs any program (check_nrpe, snmpget) and collects its output. posix_spawn and waitpid,
-    /// not Foundation's Process, whose child monitoring left finished tools unreaped here.
+    /// Runs any program (check_nrpe, snmpget) and collects its output; colour off.
     @discardableResult
     static func tool(_ path: String, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (key, value) in environment { env[key] = value }
-        let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
-        let child = try Spawned(executable: path, arguments: arguments, environment: env, output: out, errors: err, withInput: false)
-        let status = child.wait(timeout: timeout)
-        return Result(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        try runToolBlocking(path, arguments, environment: environment.merging(["NO_COLOR": "1"]) { given, _ in given }, timeout: timeout)
     }
 
     /// `tool` for async tests: the wait leaves the cooperative pool free.
     static func toolAsync(_ path: String, _ arguments: [String], timeout: TimeInterval = 60) async throws -> Result {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
-        let child = try Spawned(executable: path, arguments: arguments, environment: ProcessInfo.processInfo.environment,
-                                output: out, errors: err, withInput: false)
-        let status = await child.exitStatus(timeout: timeout)
-        return Result(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        try await runTool(path, arguments, environment: [:], timeout: timeout)
     }
 
     /// Starts a daemon (the agent, snmpd, nagios4) that outlives the call; stdout and stderr go

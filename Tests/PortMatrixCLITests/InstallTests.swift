@@ -91,7 +91,7 @@ struct InstallTests {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         chmod(dir.path, 0o777)
-        let port = try #require((600..<1000).first { Self.isFree($0) }, "no free port below 1024")
+        let port = try #require((600..<1000).first(where: isFreeLoopbackPort), "no free port below 1024")
         let config = dir.appendingPathComponent("portmatrix.yaml")
         try """
         roles: [appliance]
@@ -125,17 +125,5 @@ struct InstallTests {
                                                              CLIRunner.executable.path, "agent", "--config", config.path])
         #expect(denied.status == 2)
         #expect(denied.stderr.contains("cannot listen on 127.0.0.1:\(port): Permission denied"), "\(denied.stderr)")
-    }
-
-    static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }

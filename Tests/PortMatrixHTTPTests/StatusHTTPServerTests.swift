@@ -92,8 +92,8 @@ struct StatusHTTPServerTests {
             Array("GET data HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
         ]
         for bytes in inputs {
-            let connection = try RawConnection(port: server.port)
-            try connection.send(bytes)
+            let connection = try LoopbackClient(port: server.port)
+            try connection.write(bytes)
             let (answer, closed) = await connection.readToEnd()
             #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(bytes.prefix(20)): \(answer)")
             #expect(answer.contains("Connection: close"))
@@ -123,14 +123,14 @@ struct StatusHTTPServerTests {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         // Half a request, then nothing: 408 once the request timeout passes.
-        let slow = try RawConnection(port: server.port)
-        try slow.send("GET /data HTTP/1.1\r\nHost: x\r\n")
+        let slow = try LoopbackClient(port: server.port)
+        try slow.write("GET /data HTTP/1.1\r\nHost: x\r\n")
         let (answer, closed) = await slow.readToEnd()
         #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(answer)")
         #expect(closed)
         try await expectServed(server)
         // A connection that never says anything: closed without an answer.
-        let silent = try RawConnection(port: server.port)
+        let silent = try LoopbackClient(port: server.port)
         let (nothing, silentClosed) = await silent.readToEnd()
         #expect(nothing == "")
         #expect(silentClosed)
@@ -146,8 +146,8 @@ struct StatusHTTPServerTests {
         let both = try await runTool("/usr/bin/curl", ["-sS", "-w", "%{http_code} %{num_connects}\n", "\(server.base)/data", "\(server.base)/json"])
         #expect(both.stdout == TestRoutes.data + "200 1\n" + TestRoutes.json + "200 0\n", "the second transfer made no new connection")
         // Three requests in one write: three answers in order; the last asks to close.
-        let raw = try RawConnection(port: server.port)
-        try raw.send("GET /json HTTP/1.1\r\nHost: x\r\n\r\nHEAD /data HTTP/1.1\r\nHost: x\r\n\r\nGET /data HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let raw = try LoopbackClient(port: server.port)
+        try raw.write("GET /json HTTP/1.1\r\nHost: x\r\n\r\nHEAD /data HTTP/1.1\r\nHost: x\r\n\r\nGET /data HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         let (answers, closed) = await raw.readToEnd()
         #expect(answers.components(separatedBy: "HTTP/1.1 200 OK").count == 4, "\(answers)")
         #expect(answers.hasSuffix(TestRoutes.data))
@@ -163,8 +163,8 @@ struct StatusHTTPServerTests {
         let server = try await TestServer.start { $0.requestTimeout = .seconds(30) }
         defer { Task { await server.stop() } }
         // 64 megabytes of answers asked for in one write, none read.
-        let greedy = try RawConnection(port: server.port)
-        try greedy.send(String(repeating: "GET /big HTTP/1.1\r\nHost: x\r\n\r\n", count: 64))
+        let greedy = try LoopbackClient(port: server.port)
+        try greedy.write(String(repeating: "GET /big HTTP/1.1\r\nHost: x\r\n\r\n", count: 64))
         #expect(eventually(timeout: 20, every: 0.05) { !server.log.messages(containing: "does not read its answers").isEmpty })
         #expect(eventually(timeout: 10, every: 0.02) { server.server.openConnections == 0 })
         greedy.close()
@@ -176,7 +176,7 @@ struct StatusHTTPServerTests {
     @Test func connectionLimitAnswers503() async throws {
         let server = try await TestServer.start { $0.maxConnections = 2; $0.requestTimeout = .seconds(30) }
         defer { Task { await server.stop() } }
-        let held = [try RawConnection(port: server.port), try RawConnection(port: server.port)]
+        let held = [try LoopbackClient(port: server.port), try LoopbackClient(port: server.port)]
         #expect(eventually(timeout: 10, every: 0.02) { server.server.openConnections == 2 })
         let refused = try await server.curl(["-i"])
         #expect(refused.code == 503)
@@ -215,7 +215,7 @@ struct StatusHTTPServerTests {
 
     @Test func shutdownClosesListenersAndConnections() async throws {
         let server = try await TestServer.start { $0.requestTimeout = .seconds(30) }
-        let idle = try RawConnection(port: server.port)
+        let idle = try LoopbackClient(port: server.port)
         #expect(eventually(timeout: 10, every: 0.02) { server.server.openConnections == 1 })
         await server.stop()
         let (text, closed) = await idle.readToEnd()

@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixNRPE
 
@@ -14,7 +15,7 @@ struct BadInputTests {
         let server = try await TestServer.start { $0.tlsMode = .off }
         let reply = try await offCooperativePool { () -> Result<[UInt8]?, any Error> in
             Result {
-                let client = try RawClient(port: server.port)
+                let client = try LoopbackClient(port: server.port)
                 client.send(bytes)
                 if finish { client.finishWriting() }
                 return client.readUntilClosed(seconds: 10)
@@ -69,7 +70,7 @@ struct BadInputTests {
         let server = try await TestServer.start { $0.tlsMode = .off }
         let reply = try await offCooperativePool { () -> Result<[UInt8]?, any Error> in
             Result {
-                let client = try RawClient(port: server.port)
+                let client = try LoopbackClient(port: server.port)
                 client.send(Self.query + Array("trailing garbage".utf8))
                 return client.readUntilClosed(seconds: 10)
             }
@@ -108,7 +109,7 @@ struct BadInputTests {
             $0.maxConnections = 64
             $0.connectionTimeout = 2
         }
-        let idle = await offCooperativePool { (0..<1000).compactMap { _ in try? RawClient(port: server.port) } }
+        let idle = await offCooperativePool { (0..<1000).compactMap { _ in try? LoopbackClient(port: server.port) } }
         #expect(server.server.openConnections <= 64)
         // Bounded by max_connections now, by the request timeout soon: a query gets through.
         var result = await server.check()
@@ -132,7 +133,7 @@ struct BadInputTests {
             $0.tlsMode = .off
             $0.connectionTimeout = 2
         }
-        let client = try RawClient(port: server.port)
+        let client = try LoopbackClient(port: server.port)
         let closed = await offCooperativePool {
             var closed = false
             for byte in Self.query where !closed {

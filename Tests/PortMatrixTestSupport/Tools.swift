@@ -5,28 +5,64 @@ public struct ToolResult: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
-/// Runs a real program (curl, promtool) to completion with stdin from `input` (a file) or
-/// /dev/null. Waits without holding a thread: the server it talks to may be in this process.
-public func runTool(_ path: String, _ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) async throws -> ToolResult {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portmatrix-tool-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
-    var executable = path, argv = arguments
-    if input != nil {
-        // Spawned reads stdin from /dev/null or a pipe; a shell redirect gives the file and its EOF.
-        executable = "/bin/sh"
-        argv = ["-c", "exec \"$0\" \"$@\" < \"$PORTMATRIX_TOOL_INPUT\"", path] + arguments
+/// A real program (curl, promtool, check_nrpe, snmpget) started with posix_spawn, its output
+/// going to files that are read once it has exited. Foundation's Process left finished
+/// children unreaped here.
+private struct ToolRun {
+    let dir: URL
+    let child: Spawned
+
+    /// `environment` is laid over this process's; stdin is `input` (a file) or /dev/null.
+    init(_ path: String, _ arguments: [String], environment: [String: String], input: String?) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("portmatrix-tool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var executable = path, argv = arguments
+        var env = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        if let input {
+            // Spawned reads stdin from /dev/null or a pipe; a shell redirect gives the file and its EOF.
+            executable = "/bin/sh"
+            argv = ["-c", "exec \"$0\" \"$@\" < \"$PORTMATRIX_TOOL_INPUT\"", path] + arguments
+            env["PORTMATRIX_TOOL_INPUT"] = input
+        }
+        do {
+            child = try Spawned(executable: executable, arguments: argv, environment: env,
+                                output: dir.appendingPathComponent("stdout").path, errors: dir.appendingPathComponent("stderr").path,
+                                withInput: false)
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
+        }
     }
-    var environment = ProcessInfo.processInfo.environment
-    environment["LC_ALL"] = "C"
-    if let input { environment["PORTMATRIX_TOOL_INPUT"] = input }
-    let child = try Spawned(executable: executable, arguments: argv, environment: environment, output: out, errors: err, withInput: false)
-    let status = await child.exitStatus(timeout: timeout)
-    return ToolResult(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+
+    func result(_ status: Int32) -> ToolResult {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return ToolResult(status: status,
+                          stdout: (try? String(contentsOf: dir.appendingPathComponent("stdout"), encoding: .utf8)) ?? "",
+                          stderr: (try? String(contentsOf: dir.appendingPathComponent("stderr"), encoding: .utf8)) ?? "")
+    }
+}
+
+/// Runs a program to completion without holding a thread: the server it talks to may be in
+/// this process. C locale unless `environment` says otherwise.
+public func runTool(_ path: String, _ arguments: [String], environment: [String: String] = ["LC_ALL": "C"],
+                    input: String? = nil, timeout: TimeInterval = 60) async throws -> ToolResult {
+    let run = try ToolRun(path, arguments, environment: environment, input: input)
+    return run.result(await run.child.exitStatus(timeout: timeout))
+}
+
+/// `runTool` for synchronous tests, where no server of this process needs the cooperative pool.
+public func runToolBlocking(_ path: String, _ arguments: [String], environment: [String: String] = [:],
+                            timeout: TimeInterval = 120) throws -> ToolResult {
+    let run = try ToolRun(path, arguments, environment: environment, input: nil)
+    return run.result(run.child.wait(timeout: timeout))
 }
 
 /// Prometheus' own linter for exposition text (Debian package `prometheus`).

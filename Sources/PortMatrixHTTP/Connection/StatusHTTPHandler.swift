@@ -32,7 +32,6 @@ final class StatusHTTPHandler: ChannelInboundHandler {
     private var state = State.awaitingRequest
     private var served = 0
     private var timer: Scheduled<Void>?
-
     private let refusals: RefusalLog
 
     init(routes: any StatusHTTPRoutes, limits: StatusHTTPLimits, watch: StatusHTTPInputWatch, admitted: Bool, logger: Logger,

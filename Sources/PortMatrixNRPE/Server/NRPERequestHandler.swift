@@ -1,8 +1,8 @@
 import Logging
 import NIOCore
-import PortMatrixListening
 import NIOSSL
 import NIOTLS
+import PortMatrixListening
 
 /// Answers the one request of a connection, then closes it (TLS close_notify included).
 ///
@@ -26,7 +26,6 @@ final class NRPERequestHandler: ChannelInboundHandler {
     private var state = State.awaitingRequest
     private var timeout: Scheduled<Void>?
     private var handshakeCompleted = false
-
     private let refusals: RefusalLog
 
     init(dispatcher: NRPECommandDispatcher, registry: ConnectionRegistry, requestTimeout: TimeAmount, logger: Logger,

@@ -1,4 +1,5 @@
 import PortMatrixListening
+
 /// Everything the listener needs, mirroring the `nrpe:` section of portmatrix.yaml.
 public struct NRPEServerConfiguration: Sendable {
     public enum TLSMode: Sendable, Hashable {

@@ -26,6 +26,11 @@ enum Output {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// `describe` on one line, for a log entry.
+    static func oneLine(_ error: Error) -> String {
+        describe(error).replacingOccurrences(of: "\n", with: "; ")
+    }
+
     static func describe(_ error: Error) -> String {
         if let errors = error as? ConfigurationErrors { return errors.description }
         if let error = error as? ConfigurationError { return error.description }

@@ -74,7 +74,7 @@ final class AgentRuntime: Sendable {
         do {
             (configuration, profile) = try ConfigurationLoader.resolve(path: configPath)
         } catch {
-            logger.error("reload refused, the running configuration stays: \(Output.describe(error).replacingOccurrences(of: "\n", with: "; "))")
+            logger.error("reload refused, the running configuration stays: \(Output.oneLine(error))")
             return
         }
         let previous = applied.withLock { $0 }
@@ -84,7 +84,7 @@ final class AgentRuntime: Sendable {
             do {
                 try await nrpe.reconfigure(NRPEServerConfiguration(configuration.nrpe))
             } catch {
-                logger.error("reload refused, the running configuration stays: \(configuration.origin): \(Output.describe(error).replacingOccurrences(of: "\n", with: "; "))")
+                logger.error("reload refused, the running configuration stays: \(configuration.origin): \(Output.oneLine(error))")
                 return
             }
         } else if !configuration.nrpe.listen.isEmpty {
