@@ -45,6 +45,12 @@ struct TestServer {
         return TestServer(server: server, port: addresses[0].port!, log: log)
     }
 
+    /// Log lines that record an answer with this status code: "refused PEER with 400 ..." or
+    /// "GET /x from PEER: 404". Matched as a word, never as part of a port number.
+    func answers(_ code: Int) -> Int {
+        log.all.map(\.message).filter { $0.contains(" with \(code) ") || $0.hasSuffix(": \(code)") }.count
+    }
+
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// curl with `-sS`, a time limit, and `-w` printing the status code last.
