@@ -28,8 +28,15 @@ enum DatagramExchange {
     /// (answers to an older query are ignored). Throws `refused` on ICMP port unreachable.
     static func exchange(_ request: ProbeRequest, context: ProbeContext, payload: [UInt8],
                          accept: @escaping @Sendable (ByteBuffer) -> Bool) async throws -> Result {
-        let started = NIODeadline.now()
         let eventLoop = context.eventLoopGroup.next()
+        return try await eventLoop.runProbe {
+            try await exchange(request, on: eventLoop, payload: payload, accept: accept)
+        }
+    }
+
+    private static func exchange(_ request: ProbeRequest, on eventLoop: any EventLoop, payload: [UInt8],
+                                 accept: @escaping @Sendable (ByteBuffer) -> Bool) async throws -> Result {
+        let started = NIODeadline.now()
         var candidates = try await AddressResolver.resolve(request.host, port: request.port,
                                                            deadline: request.deadline, on: eventLoop)
         let resolved = NIODeadline.now()

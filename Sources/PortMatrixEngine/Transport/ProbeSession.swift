@@ -14,13 +14,21 @@ enum ProbeSession {
     /// `body` returns the success message; it throws `ProbeFailure` for anything else.
     static func run(_ request: ProbeRequest, context: ProbeContext, start: Start = .plain,
                     _ body: (ProbeConnection) async throws -> String) async -> ProbeOutcome {
+        let eventLoop = context.eventLoopGroup.next()
+        return await eventLoop.runProbe {
+            await converse(request, context: context, on: eventLoop, start: start, body)
+        }
+    }
+
+    private static func converse(_ request: ProbeRequest, context: ProbeContext, on eventLoop: any EventLoop,
+                                 start: Start, _ body: (ProbeConnection) async throws -> String) async -> ProbeOutcome {
         let started = NIODeadline.now()
-        let closer = ChannelCloser(eventLoop: context.eventLoopGroup.next())
+        let closer = ChannelCloser(eventLoop: eventLoop)
         defer { closer.finish() }
         return await withTaskCancellationHandler {
             var connection: ProbeConnection?
             do {
-                let open = try await ProbeConnection.open(request, context: context, closer: closer)
+                let open = try await ProbeConnection.open(request, on: eventLoop, closer: closer)
                 connection = open
                 if start == .tls { try await open.startTLS() }
                 let message = try await body(open)

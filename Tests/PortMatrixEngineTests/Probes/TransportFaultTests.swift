@@ -118,13 +118,37 @@ import Testing
         #expect(outcome.reason == .protocolError)
     }
 
+    /// Probe code runs on the loop that owns its channel, before and after each await: no
+    /// thread hop per read or write (docs/benchmarks-probes.md has what the hops cost).
+    @Test func probeCodeRunsOnTheLoopOfItsChannel() async throws {
+        let server = try await FaultServer.start(PeerScript(onConnect: { $0.send("one\r\ntwo\r\n") }))
+        defer { Task { await server.stop() } }
+        let request = ProbeRequest(host: "127.0.0.1", port: server.port, transport: .tcp, deadline: .now() + .seconds(5))
+        var onLoop: [Bool] = []
+        let outcome = await ProbeSession.run(request, context: Probing.context) { connection in
+            onLoop.append(connection.channel.eventLoop.inEventLoop)
+            _ = try await connection.readLine()
+            onLoop.append(connection.channel.eventLoop.inEventLoop)
+            try await connection.write("hello\r\n")
+            onLoop.append(connection.channel.eventLoop.inEventLoop)
+            _ = try await connection.readLine()
+            onLoop.append(connection.channel.eventLoop.inEventLoop)
+            return "done"
+        }
+        #expect(outcome.status == .ok, "\(outcome.message)")
+        #expect(onLoop == [true, true, true, true])
+        // And the caller is back where it was: not on any loop.
+        #expect(!Probing.context.eventLoopGroup.makeIterator().contains { $0.inEventLoop })
+    }
+
     @Test func readerNeverBuffersMoreThanItsCap() async throws {
         let server = try await FaultServer.start(PeerScript(onConnect: { $0.flood(10 * 1024 * 1024) }))
         defer { Task { await server.stop() } }
         let request = ProbeRequest(host: "127.0.0.1", port: server.port, transport: .tcp, deadline: .now() + .seconds(5))
-        let closer = ChannelCloser(eventLoop: Probing.context.eventLoopGroup.next())
+        let eventLoop = Probing.context.eventLoopGroup.next()
+        let closer = ChannelCloser(eventLoop: eventLoop)
         defer { closer.finish() }
-        let connection = try await ProbeConnection.open(request, context: Probing.context, closer: closer)
+        let connection = try await ProbeConnection.open(request, on: eventLoop, closer: closer)
         // A parser that never finds what it wants: the cap, not the deadline, must end it.
         await #expect(throws: ProbeFailure.self) {
             _ = try await connection.read { (_: inout ByteBuffer) -> Int? in nil }
