@@ -26,11 +26,13 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/profiles"), .copy("Resources/default-config.yaml")]
         ),
+        // Swift tasks on NIO event loops, for the probes and the NRPE listener.
+        .target(name: "PortMatrixEventLoops", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // Probes, scheduling, listener compliance and the result store.
         .target(
             name: "PortMatrixEngine",
             dependencies: [
-                "PortMatrixModel",
+                "PortMatrixModel", "PortMatrixEventLoops",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "PortMatrixNRPE",
             dependencies: [
-                "CZlib", "PortMatrixListening",
+                "CZlib", "PortMatrixListening", "PortMatrixEventLoops",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -146,7 +148,7 @@ let package = Package(
         .executableTarget(
             name: "NRPELoad",
             dependencies: [
-                "PortMatrixNRPE",
+                "PortMatrixNRPE", "PortMatrixEventLoops",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -83,6 +83,15 @@ struct CheckNRPETests {
         #expect(args.text == "x;y,a|b")
     }
 
+    /// Built-ins run on the connection's event loop, so answering one costs no thread hop.
+    @Test func builtinsRunOnTheConnectionsLoop() async throws {
+        let server = try await TestServer.start()
+        let answer = await server.check(["-c", "on_event_loop"])
+        await server.stop()
+        #expect(answer.status == 0)
+        #expect(answer.text == "on an event loop")
+    }
+
     @Test func verifiesAgainstCA() async throws {
         let certificates = TestCertificates.shared
         let server = try await TestServer.start {

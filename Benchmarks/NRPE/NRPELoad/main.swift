@@ -11,6 +11,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PortMatrixEventLoops
 import PortMatrixNRPE
 
 
@@ -70,11 +71,14 @@ case "load":
         let end = start + .nanoseconds(Int64(seconds * 1e9))
         await withTaskGroup(of: Void.self) { tasks in
             for _ in 0..<concurrency {
-                tasks.addTask {
+                // Each worker on one loop, its connections too: the generator then spends its
+                // CPU on connections, not on thread hops, and leaves more to the server.
+                let loop = group.next()
+                tasks.addTask(executorPreference: EventLoopTaskExecutor(loop)) {
                     while NIODeadline.now() < end {
                         let began = NIODeadline.now()
                         do {
-                            let reply = try await oneRequest(group: group, port: port, sslContext: tls ? sslContext : nil, query: queryBytes)
+                            let reply = try await oneRequest(on: loop, port: port, sslContext: tls ? sslContext : nil, query: queryBytes)
                             _ = try NRPEPacket(decoding: reply)
                             let elapsed = Double((NIODeadline.now() - began).nanoseconds) / 1e6
                             latencies.withLockedValue { $0.append(elapsed) }
@@ -122,8 +126,7 @@ final class ReplyCollector: ChannelInboundHandler, Sendable {
     }
 }
 
-func oneRequest(group: any EventLoopGroup, port: Int, sslContext: NIOSSLContext?, query: [UInt8]) async throws -> [UInt8] {
-    let loop = group.next()
+func oneRequest(on loop: any EventLoop, port: Int, sslContext: NIOSSLContext?, query: [UInt8]) async throws -> [UInt8] {
     let done = loop.makePromise(of: [UInt8].self)
     let channel = try await ClientBootstrap(group: loop)
         .channelOption(.tcpOption(.tcp_nodelay), value: 1)

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import PortMatrixEventLoops
 import PortMatrixModel
 
 #if canImport(Glibc)
@@ -29,7 +30,7 @@ enum DatagramExchange {
     static func exchange(_ request: ProbeRequest, context: ProbeContext, payload: [UInt8],
                          accept: @escaping @Sendable (ByteBuffer) -> Bool) async throws -> Result {
         let eventLoop = context.eventLoopGroup.next()
-        return try await eventLoop.runProbe {
+        return try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
             try await exchange(request, on: eventLoop, payload: payload, accept: accept)
         }
     }

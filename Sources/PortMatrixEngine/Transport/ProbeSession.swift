@@ -1,4 +1,5 @@
 import NIOCore
+import PortMatrixEventLoops
 import PortMatrixModel
 
 /// Runs one TCP probe body on an open connection and turns whatever happens into a
@@ -15,7 +16,7 @@ enum ProbeSession {
     static func run(_ request: ProbeRequest, context: ProbeContext, start: Start = .plain,
                     _ body: (ProbeConnection) async throws -> String) async -> ProbeOutcome {
         let eventLoop = context.eventLoopGroup.next()
-        return await eventLoop.runProbe {
+        return await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
             await converse(request, context: context, on: eventLoop, start: start, body)
         }
     }

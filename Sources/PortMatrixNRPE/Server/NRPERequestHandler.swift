@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import NIOTLS
+import PortMatrixEventLoops
 import PortMatrixListening
 
 /// Answers the one request of a connection, then closes it (TLS close_notify included).
@@ -67,9 +68,13 @@ final class NRPERequestHandler: ChannelInboundHandler {
         let request = NRPERequest(parsing: packet.text)
         let version = packet.version
         let dispatcher = dispatcher
-        context.eventLoop.makeFutureWithTask {
-            await dispatcher.respond(to: request, outputLimit: NRPEPacket.capacity(of: version))
-        }.assumeIsolated().whenSuccess { [self] outcome in
+        // On the connection's loop: built-ins answer without a thread hop; external commands
+        // still block only the thread pool.
+        let promise = context.eventLoop.makePromise(of: NRPECommandDispatcher.Outcome.self)
+        Task(executorPreference: EventLoopTaskExecutor(context.eventLoop)) {
+            promise.succeed(await dispatcher.respond(to: request, outputLimit: NRPEPacket.capacity(of: version)))
+        }
+        promise.futureResult.assumeIsolated().whenSuccess { [self] outcome in
             guard state == .running else { return }  // the client went away meanwhile
             switch outcome {
             case .refuse(let reason):

@@ -1,9 +1,11 @@
 import Logging
 import NIOCore
+import NIOPosix
 import PortMatrixTestSupport
 @testable import PortMatrixNRPE
 
-/// Built-ins the tests control: `check_path <id>` answers from a fixed table, `echo_args` returns its arguments.
+/// Built-ins the tests control: `check_path <id>` answers from a fixed table, `echo_args` returns
+/// its arguments, `on_event_loop` says where built-ins run.
 struct TestBuiltins: NRPEBuiltinCommands {
     func run(command: String, arguments: [String]) async -> NRPEResult? {
         switch command {
@@ -16,6 +18,10 @@ struct TestBuiltins: NRPEBuiltinCommands {
             }
         case "echo_args":
             return NRPEResult(state: .ok, output: arguments.joined(separator: ","))
+        case "on_event_loop":
+            // The server's default group: is this built-in running on one of its loops?
+            let onLoop = MultiThreadedEventLoopGroup.singleton.makeIterator().contains { $0.inEventLoop }
+            return NRPEResult(state: .ok, output: onLoop ? "on an event loop" : "elsewhere")
         case "long_output":
             let count = Int(arguments.first ?? "") ?? 2000
             return NRPEResult(state: .critical, output: String(repeating: "y", count: count))
