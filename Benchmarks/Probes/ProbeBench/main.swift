@@ -2,6 +2,7 @@
 // wall time per check, so `run.sh` can set them beside a fork+exec of a monitoring plugin.
 //
 //   ProbeBench PROBE HOST PORT [tcp|udp] [ITERATIONS] [starttls=POLICY] [name=DNS_NAME] [type=DNS_TYPE]
+//              [verify=on|off] [ca=CA_FILE] [sni=SERVER_NAME]
 import Foundation
 import Logging
 import NIOCore
@@ -23,6 +24,9 @@ let options: ProbeOptions = {
         if extra.hasPrefix("starttls=") { options.starttls = ProbeOptions.StartTLS(rawValue: value) ?? .auto }
         if extra.hasPrefix("name=") { options.dnsQueryName = value }
         if extra.hasPrefix("type=") { options.dnsQueryType = value }
+        if extra.hasPrefix("verify=") { options.verifyCertificate = value == "on" }
+        if extra.hasPrefix("ca=") { options.caFile = value }
+        if extra.hasPrefix("sni=") { options.serverName = value }
     }
     return options
 }()

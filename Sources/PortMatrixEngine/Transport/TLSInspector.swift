@@ -23,7 +23,11 @@ enum TLSInspector {
         configuration.minimumTLSVersion = .tlsv1
         let sni = options.serverName ?? (isIPLiteral(host) ? nil : host)
         do {
-            return (try NIOSSLContext(configuration: configuration), sni)
+            let context = try TLSContextCache.shared.context(verification: configuration.certificateVerification,
+                                                           caFile: options.verifyCertificate ? options.caFile : nil) {
+                try NIOSSLContext(configuration: configuration)
+            }
+            return (context, sni)
         } catch {
             throw ProbeFailure(.internalError, "TLS configuration unusable (caFile \(options.caFile ?? "-")): \(error)", status: .unknown)
         }

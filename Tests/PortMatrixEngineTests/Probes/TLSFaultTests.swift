@@ -51,6 +51,44 @@ import Testing
         #expect(wrongName.reason == .certInvalid, "\(wrongName.message)")
     }
 
+    /// Contexts are cached per configuration, but a CA file replaced in place (as a renewal
+    /// would) counts from the next check, in both directions.
+    @Test func replacedCAFileTakesEffectAtTheNextCheck() async throws {
+        let certificate = try TestCertificate(daysLeft: 90)
+        let stranger = try TestCertificate(daysLeft: 90, commonName: "stranger.test")
+        let server = try await FaultServer.start(tls: try certificate.serverContext(), PeerScript())
+        defer { Task { await server.stop() } }
+        let caFile = try stranger.writePEM()
+        defer { try? FileManager.default.removeItem(atPath: caFile) }
+        func check() async -> ProbeOutcome {
+            await Probing.run("tls", port: server.port) {
+                $0.verifyCertificate = true
+                $0.caFile = caFile
+            }
+        }
+        #expect(await check().reason == .certInvalid)
+        #expect(await check().reason == .certInvalid)
+        try certificate.pem.write(toFile: caFile, atomically: false, encoding: .utf8)
+        #expect(await check().status == .ok)
+        try stranger.pem.write(toFile: caFile, atomically: false, encoding: .utf8)
+        #expect(await check().reason == .certInvalid)
+    }
+
+    @Test func unchangedConfigurationReusesItsContext() throws {
+        let certificate = try TestCertificate(daysLeft: 90)
+        let caFile = try certificate.writePEM()
+        defer { try? FileManager.default.removeItem(atPath: caFile) }
+        var options = ProbeOptions()
+        options.verifyCertificate = true
+        options.caFile = caFile
+        let (first, _) = try TLSInspector.makeContext(options: options, host: "127.0.0.1")
+        let (second, _) = try TLSInspector.makeContext(options: options, host: "127.0.0.1")
+        #expect(first === second)
+        options.verifyCertificate = false
+        let (unverified, _) = try TLSInspector.makeContext(options: options, host: "127.0.0.1")
+        #expect(unverified !== first)
+    }
+
     @Test func resetDuringHandshakeIsTLSHandshake() async throws {
         let server = try await FaultServer.start(PeerScript(onData: { _, link in link.reset() }))
         defer { Task { await server.stop() } }
