@@ -724,6 +724,14 @@ cmd_start() {
     phase cleanup
     mkdir -p "$D/logs" "$D/run" || die "cannot create $D"
     chmod 755 "$D"   # dovecot/nginx workers run unprivileged and need to traverse it
+    # ...and so must every directory above it (postfix dies silently otherwise).
+    local above
+    above=$(dirname "$D")
+    while [ "$above" != / ]; do
+        [ "$(( 0$(stat -c %a "$above") & 01 ))" -ne 0 ] ||
+            die "$above (above $D) is not searchable by other users (mode $(stat -c %a "$above")); the peers run as their own users: use a directory like \$(mktemp -d)"
+        above=$(dirname "$above")
+    done
     touch "$D/$MARKER"
     gen_certs || die "certificate generation failed (see $D/logs/openssl.log)"
     phase certs
