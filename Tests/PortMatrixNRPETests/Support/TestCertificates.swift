@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A CA, a server certificate and a client certificate made with the openssl CLI, once per run.
 struct TestCertificates: Sendable {
@@ -31,10 +32,30 @@ struct TestCertificates: Sendable {
     }()
 }
 
+/// A fresh directory below /tmp, removed when the test process exits (state directories,
+/// configurations, certificates: a run used to leave some forty behind).
 func makeTemporaryDirectory(_ prefix: String) -> String {
     var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)
     guard let pointer = mkdtemp(&template) else { fatalError("mkdtemp failed") }
-    return String(cString: pointer)
+    let path = String(cString: pointer)
+    TemporaryDirectories.shared.add(path)
+    return path
+}
+
+private final class TemporaryDirectories: Sendable {
+    static let shared: TemporaryDirectories = {
+        let directories = TemporaryDirectories()
+        atexit { TemporaryDirectories.shared.removeAll() }
+        return directories
+    }()
+
+    private let paths = Mutex<[String]>([])
+
+    func add(_ path: String) { paths.withLock { $0.append(path) } }
+
+    func removeAll() {
+        for path in paths.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+    }
 }
 
 /// Runs a program to completion; stdout and stderr together.
