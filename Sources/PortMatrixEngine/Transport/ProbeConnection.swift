@@ -7,8 +7,9 @@ import PortMatrixModel
 /// proxy), bounded reads, writes, TLS first or in-band. Every TCP probe talks through this type,
 /// so connect, proxy, TLS and read limits exist once.
 ///
-/// Not Sendable: it belongs to the task running the probe. Everything that touches the channel
-/// hops to its event loop.
+/// Not Sendable: it belongs to the task running the probe, which runs on the channel's event
+/// loop (`ProbeSession` makes the loop the task's executor). What touches the channel still goes
+/// through the loop's futures, so it stays correct wherever it is called from.
 final class ProbeConnection {
     /// Hard cap of bytes buffered from the peer at any time.
     static let bufferCapacity = 64 * 1024
