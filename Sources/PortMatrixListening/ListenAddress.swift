@@ -39,6 +39,14 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
+extension ListenAddress {
+    /// Why an address could not be bound, as the system says it ("Address already in use"),
+    /// not as NIO's error reads ("bind(descriptor:ptr:bytes:): ... (errno: 98)").
+    public static func bindFailureReason(_ error: any Error) -> String {
+        (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+    }
+}
+
 extension SocketAddress {
     /// `127.0.0.1:5666`, `[::1]:5666`: how logs name a peer or a bound address.
     public var listenText: String {

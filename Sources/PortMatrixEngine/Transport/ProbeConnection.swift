@@ -254,7 +254,7 @@ final class ProbeConnection {
     private func acknowledgeQuickly() {
         #if os(Linux)
         let option = ChannelOptions.tcpOption(NIOBSDSocket.Option(rawValue: TCP_QUICKACK))
-        channel.setOption(option, value: 1).whenComplete { _ in }
+        _ = channel.setOption(option, value: 1)
         #endif
     }
 

@@ -62,7 +62,7 @@ public actor StatusHTTPServer {
                 do {
                     opened.append((text, try await bootstrap(ipv6Only: address.isIPv6).bind(host: address.host, port: address.port).get()))
                 } catch {
-                    throw StatusHTTPServerError.cannotListen(text, "\(error)")
+                    throw StatusHTTPServerError.cannotListen(text, ListenAddress.bindFailureReason(error))
                 }
             }
         } catch {

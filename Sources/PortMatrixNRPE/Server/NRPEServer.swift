@@ -105,7 +105,7 @@ public final class NRPEServer: Sendable {
             // One address that cannot bind (taken, or privileged after root was dropped) does
             // not stop the others.
             do { bound += try await bind([address]) } catch {
-                logger.error("NRPE: \(error)")
+                logger.error("\(error)")
             }
         }
         logger.info("NRPE: configuration applied", metadata: [
@@ -216,7 +216,6 @@ public struct NRPEListenError: Error, CustomStringConvertible {
     public var underlying: any Error
 
     public var description: String {
-        let reason = (underlying as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(underlying)"
-        return "nrpe: cannot listen on \(address): \(reason)"
+        "NRPE: cannot listen on \(address): \(ListenAddress.bindFailureReason(underlying))"
     }
 }

@@ -48,7 +48,7 @@ struct CheckCommand: AsyncParsableCommand {
         case .json: print(try JSON.encodeReport(CheckDocument(snapshot, paths: only)))
         case .table: print(CheckTableRenderer.render(snapshot, paths: only, colour: StatusColour.enabled))
         case .dot:
-            let statuses = snapshot.paths.filter { only == nil || only!.contains($0.id) }.map { ($0.id, $0.status) }
+            let statuses = snapshot.paths.filter { only?.contains($0.id) ?? true }.map { ($0.id, $0.status) }
             print(DotRenderer.render(plan, statuses: Dictionary(statuses, uniquingKeysWith: { first, _ in first })), terminator: "")
         default: print(output.text)
         }

@@ -46,13 +46,15 @@ struct PlanCommand: AsyncParsableCommand {
         }
         var statuses: [String: Status]?
         if let statusSource, let input = StatusInput(statusSource) {
+            let read: [String: Status]
             do {
-                statuses = try await input.statuses(timeout: DurationParser.parse(statusTimeout) ?? .seconds(5))
+                read = try await input.statuses(timeout: DurationParser.parse(statusTimeout) ?? .seconds(5))
             } catch {
                 Output.error("portmatrix: \(error)")
                 throw ExitCode(2)
             }
-            let strangers = statuses!.keys.filter { plan.path($0) == nil }.sorted()
+            statuses = read
+            let strangers = read.keys.filter { plan.path($0) == nil }.sorted()
             if !strangers.isEmpty {
                 Output.error("portmatrix: warning: status \(input.name) names paths this plan does not have, ignored: \(strangers.joined(separator: ", "))")
             }

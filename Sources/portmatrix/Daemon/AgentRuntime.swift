@@ -38,8 +38,13 @@ final class AgentRuntime: Sendable {
         self.statusEndpoint = StatusHTTPServer(
             listen: configuration.statusEndpoint.listen, routes: StatusRoutes(store: engine.store),
             logger: Logger(label: "portmatrix.status"), eventLoopGroup: group)
-        logger.info("configuration \(configuration.origin): profile \(profile.name), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks")
+        logger.info("configuration \(Self.summary(plan, profile))")
         for finding in plan.findings { logger.warning("\(finding.message)") }
+    }
+
+    /// `/etc/portmatrix/portmatrix.yaml: profile seppmail, 12 paths, 20 checks`.
+    private static func summary(_ plan: Plan, _ profile: Profile) -> String {
+        "\(plan.configuration.origin): profile \(profile.name), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks"
     }
 
     /// Opens what may need root: the NRPE listeners, the SNMP master port or AgentX socket, and
@@ -93,7 +98,7 @@ final class AgentRuntime: Sendable {
         do {
             _ = try await statusEndpoint.update(listen: configuration.statusEndpoint.listen)
         } catch {
-            logger.error("status endpoint: \(error) (its listeners stay as they were)")
+            logger.error("\(error) (its listeners stay as they were)")
         }
         if configuration.snmp != previous.snmp {
             logger.warning("snmp settings changed: they take effect with the next restart")
@@ -105,6 +110,6 @@ final class AgentRuntime: Sendable {
         for finding in plan.findings { logger.warning("\(finding.message)") }
         engine.reload(plan: plan)
         applied.withLock { $0 = configuration }
-        logger.notice("reloaded \(configuration.origin): profile \(profile.name), \(plan.paths.filter(\.applies).count) paths, \(plan.checks.count) checks")
+        logger.notice("reloaded \(Self.summary(plan, profile))")
     }
 }
