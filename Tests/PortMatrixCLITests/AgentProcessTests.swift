@@ -5,7 +5,7 @@ import Testing
 /// `portmatrix agent` as operators run it: real snmpd as AgentX master, real check_nrpe and
 /// snmpget as clients, SIGTERM to stop. Every target is on loopback.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmpd")
-    && FileManager.default.isExecutableFile(atPath: "/usr/lib/nagios/plugins/check_nrpe")))
+    && CheckNRPE.isInstalled))
 struct AgentProcessTests {
     static let pmRoot = "1.3.6.1.4.1.8072.9999.9999.5666"
 
@@ -57,7 +57,7 @@ struct AgentProcessTests {
         // The agent is up when check_agent sees a finished cycle and the AgentX link.
         var agentText = ""
         let ready = eventually(timeout: 30, every: 0.3) {
-            agentText = (try? CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_agent"]).stdout) ?? ""
+            agentText = (try? CheckNRPE.run(nrpePort, ["-c", "check_agent"]).stdout) ?? ""
             return agentText.hasPrefix("PORTMATRIX OK") && agentText.contains("AgentX connected")
         }
         #expect(ready, "check_agent: \(agentText)\nlog: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
@@ -66,7 +66,7 @@ struct AgentProcessTests {
         #expect(total.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "33")
         // pmOverallStatus and check_portmatrix agree: critical(3) is exit 2 (tcp/25 is not listening here).
         let overall = try CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)", "\(Self.pmRoot).1.1.1.0"])
-        let nrpe = try CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_portmatrix"])
+        let nrpe = try CheckNRPE.run(nrpePort, ["-c", "check_portmatrix"])
         let statusByExit: [Int32: String] = [0: "1", 1: "2", 2: "3", 3: "4"]
         #expect(overall.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == statusByExit[nrpe.status])
         #expect(nrpe.stdout.hasPrefix("PORTMATRIX CRITICAL"))
@@ -93,15 +93,14 @@ struct AgentProcessTests {
         }
 
         // The peer stops: licence-ssh goes ok -> critical, and snmpd forwards pmPathStatusChange.
-        let path = try CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_path", "-a", "licence-ssh"])
+        let path = try CheckNRPE.run(nrpePort, ["-c", "check_path", "-a", "licence-ssh"])
         #expect(path.stdout.hasPrefix("PORTMATRIX OK - licence-ssh"), "\(path.stdout)")
         let trapsBefore = ((try? String(contentsOf: traps, encoding: .utf8)) ?? "").count
         peer.close()
         peerOpen = false
         var critical = path
         let changed = eventually(timeout: 30, every: 0.3) {
-            critical = (try? CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe",
-                                            ["-H", "127.0.0.1", "-p", "\(nrpePort)", "-n", "-c", "check_path", "-a", "licence-ssh"])) ?? critical
+            critical = (try? CheckNRPE.run(nrpePort, ["-c", "check_path", "-a", "licence-ssh"])) ?? critical
             return critical.status == 2
         }
         #expect(changed, "\(critical.stdout)")

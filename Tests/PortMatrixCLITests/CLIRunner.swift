@@ -18,6 +18,11 @@ struct CLIRunner {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// The user and group the tests run as, for daemons told to run as them (Nagios, Icinga 2).
+    static var currentUserAndGroup: (user: String, group: String) {
+        (String(cString: getpwuid(getuid()).pointee.pw_name), String(cString: getgrgid(getgid()).pointee.gr_name))
+    }
+
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         try tool(executable.path, arguments, environment: environment)

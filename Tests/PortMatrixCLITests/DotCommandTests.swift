@@ -189,6 +189,8 @@ struct DotCommandTests {
         #expect(again.edges.mapValues(\.stroke) == drawing.edges.mapValues(\.stroke))
     }
 
+    /// A canned endpoint, for a document with known statuses (and a path the plan lacks);
+    /// StatusEndpointTests reads a real agent's endpoint the same way.
     @Test func statusFromTheAgentsEndpointOverHTTP() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -225,7 +227,9 @@ struct DotCommandTests {
         for (answer, reason) in cases {
             let server = try CannedHTTPServer(answer: answer)
             defer { server.close() }
-            let result = try CLIRunner.run(["plan", "--config", config, "--format", "dot", "--status", server.url, "--status-timeout", "300ms"])
+            // Only the silent case waits out its timeout; the others must not race a short one.
+            let timeout = answer == nil ? "300ms" : "20s"
+            let result = try CLIRunner.run(["plan", "--config", config, "--format", "dot", "--status", server.url, "--status-timeout", timeout])
             #expect(result.status == 2, "\(reason)")
             #expect(result.stderr.hasPrefix("portmatrix: status \(server.url): \(reason)"), "\(result.stderr)")
             #expect(result.stdout.isEmpty)

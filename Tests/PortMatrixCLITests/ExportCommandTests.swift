@@ -153,7 +153,7 @@ struct ExportCommandTests {
     static let badCalls = [
         BadCall(name: "port 0", arguments: ["nagios", "--nrpe-port", "0"], message: "--nrpe-port must be 1-65535, not 0"),
         BadCall(name: "port 70000", arguments: ["icinga2", "--nrpe-port", "70000"], message: "--nrpe-port must be 1-65535, not 70000"),
-        BadCall(name: "port not a number", arguments: ["nagios", "--nrpe-port", "nrpe"], message: "nrpe"),
+        BadCall(name: "port not a number", arguments: ["nagios", "--nrpe-port", "nrpe"], message: "The value 'nrpe' is invalid for '--nrpe-port <port>'"),
         BadCall(name: "address with space", arguments: ["nagios", "--address", "10.0.0.5 -c x"],
                 message: "--address: '10.0.0.5 -c x' is not a host name or IP address"),
         BadCall(name: "address with port", arguments: ["icinga2", "--address", "10.0.0.5:5666"],
@@ -173,12 +173,12 @@ struct ExportCommandTests {
                 message: "--client-cert and --ca-cert need TLS, not --no-tls"),
         BadCall(name: "relative check_nrpe", arguments: ["nagios", "--check-nrpe", "check_nrpe"],
                 message: "--check-nrpe must be an absolute path, not 'check_nrpe'"),
-        BadCall(name: "check_nrpe for Icinga", arguments: ["icinga2", "--check-nrpe", "/usr/bin/check_nrpe"], message: "--check-nrpe"),
+        BadCall(name: "check_nrpe for Icinga", arguments: ["icinga2", "--check-nrpe", "/usr/bin/check_nrpe"], message: "Unknown option '--check-nrpe'"),
         BadCall(name: "contact group with space", arguments: ["nagios", "--contact-groups", "admins, ops team"],
                 message: "--contact-groups: 'ops team' contains 'whitespace'"),
         BadCall(name: "empty contact group", arguments: ["nagios", "--contact-groups", "admins,"], message: "--contact-groups: must not be empty"),
-        BadCall(name: "contact groups for Icinga", arguments: ["icinga2", "--contact-groups", "admins"], message: "--contact-groups"),
-        BadCall(name: "unknown server", arguments: ["zabbix"], message: "zabbix"),
+        BadCall(name: "contact groups for Icinga", arguments: ["icinga2", "--contact-groups", "admins"], message: "Unknown option '--contact-groups'"),
+        BadCall(name: "unknown server", arguments: ["zabbix"], message: "Unexpected argument 'zabbix'"),
     ]
 
     @Test(arguments: badCalls)

@@ -38,8 +38,7 @@ struct ExportIcinga2Tests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("icinga2.conf")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        let user = String(cString: getpwuid(getuid()).pointee.pw_name)
-        let group = String(cString: getgrgid(getgid()).pointee.gr_name)
+        let (user, group) = CLIRunner.currentUserAndGroup
         return try CLIRunner.tool("/usr/sbin/icinga2", ["daemon", "-C", "-c", file.path, "-DRunAsUser=\(user)", "-DRunAsGroup=\(group)",
                                                         "-DConfiguration.CacheDir=\(dir.path)", "-x", "warning"])
     }

@@ -130,7 +130,7 @@ struct ExportNagiosTests {
         for gateway in gateways {
             var text = ""
             let ready = eventually(timeout: 60, every: 0.3) {
-                text = (try? Self.checkNRPE(gateway.port, tls: gateway.tls, ["-c", "check_agent"]).stdout) ?? ""
+                text = (try? CheckNRPE.run(gateway.port, tls: gateway.tls, ["-c", "check_agent"]).stdout) ?? ""
                 return text.hasPrefix("PORTMATRIX OK")
             }
             #expect(ready, "\(gateway.host): check_agent: \(text)")
@@ -158,7 +158,7 @@ struct ExportNagiosTests {
             #expect(overall == 2, "the closed port makes \(gateway.host) critical")
             expected["\(gateway.host)/portmatrix compliance"] = (overall, "PORTMATRIX \(Self.names[overall]) - ")
             expected["\(gateway.host)/portmatrix agent"] = (0, "PORTMATRIX OK - agent: ")
-            let listeners = try Self.checkNRPE(gateway.port, tls: gateway.tls, ["-c", "check_listeners"])
+            let listeners = try CheckNRPE.run(gateway.port, tls: gateway.tls, ["-c", "check_listeners"])
             expected["\(gateway.host)/portmatrix listeners"] = (Int(listeners.status), "PORTMATRIX \(Self.names[Int(listeners.status)]) - listeners: ")
             for path in try #require(document["paths"] as? [[String: Any]]) where path["status"] as? String != "skipped" {
                 let id = try #require(path["id"] as? String)
@@ -268,10 +268,6 @@ struct ExportNagiosTests {
     static func state(_ status: Any?) throws -> Int {
         let text = try #require(status as? String)
         return try #require(["ok": 0, "warning": 1, "critical": 2, "unknown": 3][text], "status '\(text)'")
-    }
-
-    static func checkNRPE(_ port: Int, tls: Bool, _ arguments: [String]) throws -> CLIRunner.Result {
-        try CLIRunner.tool("/usr/lib/nagios/plugins/check_nrpe", ["-H", "127.0.0.1", "-p", "\(port)"] + (tls ? [] : ["-n"]) + arguments)
     }
 
     /// The ids of `plan --format json` whose path applies here.

@@ -13,8 +13,6 @@ import Testing
 /// `portmatrix check --format nagios` renders for the same snapshot.
 @Suite(.serialized)
 struct NRPEBuiltinsTests {
-    static let checkNRPE = "/usr/lib/nagios/plugins/check_nrpe"
-
     /// An engine whose checks answer from a script, so the snapshot is the same for both sides.
     static func engine() async throws -> Engine {
         let (config, profile) = try ConfigurationLoader.parse("""
@@ -30,13 +28,13 @@ struct NRPEBuiltinsTests {
     }
 
     static func query(_ port: Int, _ arguments: [String]) async throws -> (Int32, String) {
-        let result = try await CLIRunner.toolAsync(checkNRPE, ["-H", "127.0.0.1", "-p", "\(port)", "-n", "-t", "10"] + arguments)
+        let result = try await CLIRunner.toolAsync(CheckNRPE.path, CheckNRPE.arguments(port, arguments))
         var text = result.stdout
         if text.hasSuffix("\n") { text.removeLast() }
         return (result.status, text)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: checkNRPE)))
+    @Test(.enabled(if: CheckNRPE.isInstalled))
     func builtinsMatchTheCheckCommandsRendering() async throws {
         let engine = try await Self.engine()
         var configuration = NRPEServerConfiguration()

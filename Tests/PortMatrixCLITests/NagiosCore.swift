@@ -83,8 +83,7 @@ struct NagiosCore {
             try text.write(to: file, atomically: true, encoding: .utf8)
             files.append(file)
         }
-        let user = String(cString: getpwuid(getuid()).pointee.pw_name)
-        let group = String(cString: getgrgid(getgid()).pointee.gr_name)
+        let (user, group) = CLIRunner.currentUserAndGroup
         let path = dir.path
         let settings = files.map { "cfg_file=\($0.path)" } + [
             "log_file=\(path)/nagios.log",

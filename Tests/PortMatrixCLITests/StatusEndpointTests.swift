@@ -77,6 +77,14 @@ struct StatusEndpointTests {
         #expect(metrics.stdout.contains("probe_success{path=\"licence-ssh\",check=\"licence-ssh#1\",target=\"127.0.0.1\",transport=\"tcp\",port=\"\(peer.port)\"} 1"))
         #expect(metrics.stdout.contains("portmatrix_build_info{version="))
 
+        // `plan --status` reads the same endpoint: the picture takes the agent's statuses.
+        if Graphviz.isInstalled {
+            let plan = try CLIRunner.run(["plan", "--config", config.path, "--format", "dot", "--status", "\(base)/status.json"])
+            #expect(plan.status == 0, "\(plan.stderr)")
+            let drawing = try Graphviz.svg(plan.stdout, in: dir)
+            #expect(drawing.edges["licence-ssh"]?.stroke == DotCommandTests.ok)
+        }
+
         // The index names both routes; anything else is 404.
         let index = try await runTool("/usr/bin/curl", ["-sS", "\(base)/"])
         #expect(index.stdout.contains("/status.json") && index.stdout.contains("/metrics"))

@@ -151,7 +151,8 @@ struct StatusHTTPServerTests {
         let (answers, closed) = await raw.readToEnd()
         #expect(answers.components(separatedBy: "HTTP/1.1 200 OK").count == 4, "\(answers)")
         #expect(answers.hasSuffix(TestRoutes.data))
-        #expect(answers.range(of: TestRoutes.json)!.lowerBound < answers.range(of: TestRoutes.data)!.lowerBound)
+        let json = try #require(answers.range(of: TestRoutes.json)), data = try #require(answers.range(of: TestRoutes.data))
+        #expect(json.lowerBound < data.lowerBound)
         #expect(closed)
         // HTTP/1.0 without keep-alive: answered and closed.
         let old = try await server.curl(["-i", "--http1.0"])

@@ -137,8 +137,6 @@ import Testing
         }
         #expect(outcome.status == .ok, "\(outcome.message)")
         #expect(onLoop == [true, true, true, true])
-        // And the caller is back where it was: not on any loop.
-        #expect(!Probing.context.eventLoopGroup.makeIterator().contains { $0.inEventLoop })
     }
 
     @Test func readerNeverBuffersMoreThanItsCap() async throws {
