@@ -21,6 +21,7 @@ SAMPLE_SECONDS=${SAMPLE_SECONDS:-10}
 WARMUP=${WARMUP:-60}
 ROOT_OID=1.3.6.1.4.1.8072.9999.9999.5666
 [ -x "$BIN" ] || { echo "soak: build it first: swift build -c release --product portmatrix" >&2; exit 2; }
+[ "$DURATION" -gt "$WARMUP" ] || { echo "soak: DURATION ($DURATION s) must be longer than WARMUP ($WARMUP s)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/portmatrix-soak.XXXXXX)
 PEERS=$(mktemp -d /tmp/portmatrix-soak-peers.XXXXXX)
@@ -92,12 +93,8 @@ paths:
 nrpe: { listen: ["127.0.0.1:$NRPE_PORT"], state_directory: $WORK/nrpe-state, max_connections: 64 }
 snmp: { mode: agentx, agentx_socket: $WORK/agentx.sock, ping_interval: 1s, state_directory: $WORK/snmp-state }
 agent: { user: root }
+status_endpoint: { listen: ["127.0.0.1:$STATUS_PORT"] }
 CONF
-# The status endpoint is loaded too when this build has it.
-echo "status_endpoint: { listen: [\"127.0.0.1:$STATUS_PORT\"] }" >"$WORK/status.yaml"
-if "$BIN" config validate "$WORK/status.yaml" >/dev/null 2>&1; then
-    cat "$WORK/status.yaml" >>"$WORK/site.yaml"
-fi
 "$BIN" agent --config "$WORK/site.yaml" >"$WORK/agent.log" 2>&1 &
 AGENT=$!
 PIDS+=("$AGENT")
@@ -108,8 +105,7 @@ for _ in $(seq 1 150); do
     sleep 0.2
 done
 check_nrpe -c check_agent | grep -q "AgentX connected" || { echo "soak: agent did not come up" >&2; cat "$WORK/agent.log" >&2; exit 2; }
-status_up=0
-curl -sf "http://127.0.0.1:$STATUS_PORT/metrics" >/dev/null 2>&1 && status_up=1
+curl -sf "http://127.0.0.1:$STATUS_PORT/metrics" >/dev/null 2>&1 || { echo "soak: the status endpoint did not come up" >&2; cat "$WORK/agent.log" >&2; exit 2; }
 
 # Valid NRPE answer: a plugin state (0-3) and a first line a Nagios plugin would print.
 nrpe_worker() {
@@ -183,7 +179,8 @@ sample() {
 START=$(date +%s)
 for n in $(seq 1 "$NRPE_WORKERS"); do nrpe_worker "$n" & PIDS+=($!); done
 for n in $(seq 1 "$SNMP_WORKERS"); do snmp_worker "$n" & PIDS+=($!); done
-[ "$status_up" = 1 ] && { status_worker & PIDS+=($!); }
+status_worker &
+PIDS+=($!)
 flapper & PIDS+=($!)
 : >"$WORK/samples"
 while [ $(( $(date +%s) - START )) -lt "$DURATION" ]; do
@@ -210,7 +207,7 @@ cat <<MD
 ### Soak: $DURATION s, $(date -u +%Y-%m-%d), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)
 
 Command: \`Benchmarks/Soak/run.sh $DURATION $BIN\` ($NRPE_WORKERS check_nrpe loops over TLS,
-$SNMP_WORKERS snmpbulkwalk loops through snmpd/AgentX$([ "$status_up" = 1 ] && echo ", 1 curl loop on the status endpoint"); dnsmasq and sshd frozen
+$SNMP_WORKERS snmpbulkwalk loops through snmpd/AgentX, 1 curl loop on the status endpoint; dnsmasq and sshd frozen
 and thawed alternately every $FLAP_SECONDS s).
 
 | | count |
