@@ -8,9 +8,12 @@ struct NRPECommandDispatcher: Sendable {
         case refuse(reason: String)
     }
 
-    /// nrpe's default nasty_metachars plus CR and LF. Scalars, not Characters: "\r\n" is a
-    /// single Character equal to neither "\r" nor "\n".
-    static let nastyMetacharacters: Set<Unicode.Scalar> = ["|", "`", "&", ">", "<", "'", "\\", "[", "]", "{", "}", ";", "\r", "\n"]
+    /// nrpe's default nasty_metachars plus CR and LF, as bytes: /bin/sh reads bytes, and a
+    /// Character comparison misses a metacharacter glued to a prepend or combining character
+    /// (U+0600 before `$` is one Character), and "\r\n" is one Character equal to neither.
+    static let nastyMetacharacters: Set<UInt8> = Set("|`&><'\\[]{};\r\n".utf8)
+    /// `$(`: nrpe's allow_bash_command_substitution=0 (its default, not configurable here).
+    static let commandSubstitution: [UInt8] = Array("$(".utf8)
 
     var builtins: any NRPEBuiltinCommands
     var externalCommands: [String: String]
@@ -33,13 +36,15 @@ struct NRPECommandDispatcher: Sendable {
         if !request.arguments.isEmpty, !allowArguments {
             return .refuse(reason: "arguments for '\(request.command)' refused: allow_arguments is off")
         }
-        let text = ([request.command] + request.arguments).joined(separator: "!")
-        if let bad = text.unicodeScalars.first(where: Self.nastyMetacharacters.contains) {
-            return .refuse(reason: "request for '\(request.command)' contains the metacharacter \(bad.debugDescription)")
+        if !request.isValidUTF8 {
+            return .refuse(reason: "request for '\(request.command)' is not valid UTF-8")
         }
-        // nrpe's allow_bash_command_substitution=0 (its default, not configurable here): the
-        // metacharacter list alone lets "$(reboot)" reach the shell.
-        if text.contains("$(") {
+        let bytes = Array(([request.command] + request.arguments).joined(separator: "!").utf8)
+        if let bad = bytes.first(where: Self.nastyMetacharacters.contains) {
+            return .refuse(reason: "request for '\(request.command)' contains the metacharacter \(Unicode.Scalar(bad).debugDescription)")
+        }
+        // The metacharacter list alone lets "$(reboot)" reach the shell.
+        if bytes.firstRange(of: Self.commandSubstitution) != nil {
             return .refuse(reason: "request for '\(request.command)' contains a command substitution \"$(\"")
         }
         let commandLine = Self.substitute(arguments: request.arguments, into: template)

@@ -2,10 +2,19 @@
 public struct NRPERequest: Sendable, Hashable {
     public var command: String
     public var arguments: [String]
+    /// False when the query's bytes were not UTF-8 (repaired in ``command`` and ``arguments``):
+    /// such a request never reaches a shell, whose bytes would differ from what was checked.
+    public var isValidUTF8 = true
 
     public init(command: String, arguments: [String] = []) {
         self.command = command
         self.arguments = arguments
+    }
+
+    /// A query buffer as received.
+    public init(parsing bytes: [UInt8]) {
+        self.init(parsing: String(decoding: bytes, as: UTF8.self))
+        isValidUTF8 = String(validating: bytes, as: UTF8.self) != nil
     }
 
     public init(parsing text: String) {

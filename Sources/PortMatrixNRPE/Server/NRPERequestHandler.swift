@@ -65,7 +65,7 @@ final class NRPERequestHandler: ChannelInboundHandler {
         }
         state = .running
         registry.markBusy(context.channel)
-        let request = NRPERequest(parsing: packet.text)
+        let request = NRPERequest(parsing: packet.buffer)
         let version = packet.version
         let dispatcher = dispatcher
         // On the connection's loop: built-ins answer without a thread hop; external commands
