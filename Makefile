@@ -1,5 +1,5 @@
 # Conveniences; the README's two commands work without make.
-.PHONY: build test run deps lint clean install uninstall soak
+.PHONY: build test run deps lint clean install uninstall soak fuzz
 
 build:
 	swift build
@@ -21,6 +21,10 @@ install:
 
 uninstall:
 	scripts/install --uninstall
+
+# libFuzzer + ASan on every decoder (docs/security.md); RUNS=N per fuzzer, default 1000000.
+fuzz:
+	Fuzz/run.sh
 
 soak:
 	swift build -c release --product portmatrix && Benchmarks/Soak/run.sh

@@ -17,13 +17,12 @@ public struct HTTPProbe: Probe {
             let authority = request.port == defaultPort ? host : "\(host):\(request.port)"
             let path = request.options.httpPath.hasPrefix("/") ? request.options.httpPath : "/" + request.options.httpPath
             try await connection.write("HEAD \(path) HTTP/1.1\r\nHost: \(authority)\r\nUser-Agent: portmatrix\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-            let statusLine = try await connection.readLine(maxLength: 8192)
+            let statusLine = try await connection.readLine(maxLength: HTTPResponseHead.maximumLength)
             connection.observations.banner = statusLine
-            let parts = statusLine.split(separator: " ", maxSplits: 2)
-            guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[1].count == 3, let code = Int(parts[1]), (100...599).contains(code) else {
+            guard let status = HTTPStatusLine(statusLine) else {
                 throw ProbeFailure(.protocolError, "not an HTTP status line: \(statusLine.prefix(80).printable)")
             }
-            connection.observations.http = HTTPObservation(statusCode: code, statusLine: statusLine)
+            connection.observations.http = HTTPObservation(statusCode: status.code, statusLine: statusLine)
             try connection.checkExpectedBanner(statusLine)
             var message = statusLine.printable
             if let tls = connection.observations.tls { message += ", " + tls.summary }

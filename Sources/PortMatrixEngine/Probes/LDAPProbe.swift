@@ -48,11 +48,12 @@ public struct LDAPProbe: Probe {
     private func readResponse(_ connection: ProbeConnection) async throws -> LDAPMessage.Response {
         let frame: [UInt8] = try await connection.read { buffer in
             do {
-                guard let length = try LDAPMessage.frameLength(buffer.readableBytesView) else { return nil }
-                guard length <= ProbeConnection.bufferCapacity else { throw ProbeFailure(.protocolError, "LDAP message of \(length) bytes") }
+                guard let length = try LDAPMessage.frameLength(buffer.readableBytesView, maximum: ProbeConnection.bufferCapacity) else { return nil }
                 return buffer.readBytes(length: length)
-            } catch let failure as ProbeFailure {
-                throw failure
+            } catch LDAPMessage.DecodingError.tooLong(let length) {
+                throw ProbeFailure(.protocolError, "LDAP message of \(length) bytes")
+            } catch LDAPMessage.DecodingError.lengthOverflow {
+                throw ProbeFailure(.protocolError, "LDAP message length above 4 GiB")
             } catch {
                 throw ProbeFailure(.protocolError, "not an LDAP message")
             }

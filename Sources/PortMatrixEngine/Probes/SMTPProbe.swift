@@ -52,33 +52,18 @@ public struct SMTPProbe: Probe {
     }
 }
 
-/// One SMTP reply: a code and the texts of its lines (`250-A`, `250-B`, `250 C`).
-struct SMTPReply: Sendable {
-    var code: Int
-    var lines: [String]
-
-    var text: String { "\(code) " + lines.joined(separator: " / ") }
-
-    /// At most 512 bytes per line (RFC 5321 4.5.3.1.5) and 256 lines per reply.
+extension SMTPReply {
+    /// Reads one reply line by line: at most `maximumLineLength` bytes per line and
+    /// `maximumLines` lines, so an endless `250-` continuation is a protocol error.
     static func read(from connection: ProbeConnection) async throws -> SMTPReply {
-        var code: Int?
-        var lines: [String] = []
-        for _ in 0..<256 {
-            let line = try await connection.readLine(maxLength: 1000)
-            let bytes = Array(line.utf8)
-            guard bytes.count >= 3, let lineCode = Int(String(decoding: bytes[0..<3], as: UTF8.self)),
-                  bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-") else {
-                throw ProbeFailure(.protocolError, "not an SMTP reply: \(line.prefix(80).printable)")
-            }
-            if let code, code != lineCode {
-                throw ProbeFailure(.protocolError, "reply code changed within a multi-line reply: \(line.prefix(80).printable)")
-            }
-            code = lineCode
-            lines.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
-            if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
-                return SMTPReply(code: lineCode, lines: lines)
+        var assembler = Assembler()
+        while true {
+            let line = try await connection.readLine(maxLength: maximumLineLength)
+            do {
+                if let reply = try assembler.add(line) { return reply }
+            } catch {
+                throw ProbeFailure(.protocolError, error.message)
             }
         }
-        throw ProbeFailure(.protocolError, "SMTP reply longer than 256 lines")
     }
 }

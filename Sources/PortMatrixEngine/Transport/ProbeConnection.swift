@@ -127,12 +127,13 @@ final class ProbeConnection {
         let head: String
         do {
             head = try await read(phase: .proxying) { buffer in
-                guard let end = buffer.readableBytesView.firstRange(of: [13, 10, 13, 10]) else {
-                    if buffer.readableBytes > 8192 { throw ProbeFailure(.proxyError, "proxy answer head longer than 8 KiB") }
-                    return nil
+                switch HTTPResponseHead.scan(buffer.readableBytesView) {
+                case .head(let head, let consumed):
+                    buffer.moveReaderIndex(forwardBy: consumed)
+                    return head
+                case .incomplete: return nil
+                case .tooLong: throw ProbeFailure(.proxyError, "proxy answer head longer than 8 KiB")
                 }
-                let length = end.upperBound - buffer.readerIndex
-                return buffer.readString(length: length) ?? ""
             }
         } catch let failure as ProbeFailure {
             switch failure.reason {
@@ -140,12 +141,11 @@ final class ProbeConnection {
             default: throw ProbeFailure(.proxyError, "proxy closed or failed before answering CONNECT: \(failure.message)")
             }
         }
-        let statusLine = head.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]), (100...599).contains(code) else {
+        let statusLine = HTTPResponseHead.statusLine(of: head)
+        guard let status = HTTPStatusLine(statusLine), status.version.hasPrefix("HTTP/1.") else {
             throw ProbeFailure(.proxyError, "proxy sent no HTTP status line: \(statusLine.prefix(80).printable)")
         }
-        guard (200...299).contains(code) else {
+        guard (200...299).contains(status.code) else {
             throw ProbeFailure(.proxyDenied, "proxy refused CONNECT \(authority): \(statusLine.printable)")
         }
     }
@@ -171,18 +171,16 @@ final class ProbeConnection {
     /// peer cannot make us buffer an endless line.
     func readLine(maxLength: Int = 4096) async throws -> String {
         try await read { buffer in
-            let view = buffer.readableBytesView
-            if let newline = view.prefix(maxLength + 2).firstIndex(of: 10) {
-                let length = newline - buffer.readerIndex
-                var line = buffer.readSlice(length: length + 1)!
-                var bytes = line.readBytes(length: length)!
-                if bytes.last == 13 { bytes.removeLast() }
+            switch TextLine.scan(buffer.readableBytesView, maxLength: maxLength) {
+            case .line(let bytes, let consumed):
+                buffer.moveReaderIndex(forwardBy: consumed)
                 return String(decoding: bytes, as: UTF8.self)
+            case .incomplete:
+                return nil
+            case .tooLong:
+                let start = String(decoding: buffer.readableBytesView.prefix(60), as: UTF8.self)
+                throw ProbeFailure(.protocolError, "line longer than \(maxLength) bytes: \(start.printable)")
             }
-            if view.count > maxLength {
-                throw ProbeFailure(.protocolError, "line longer than \(maxLength) bytes: \(String(decoding: view.prefix(60), as: UTF8.self).printable)")
-            }
-            return nil
         }
     }
 

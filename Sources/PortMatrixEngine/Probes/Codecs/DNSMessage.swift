@@ -1,5 +1,5 @@
-/// The parts of a DNS message (RFC 1035) a probe needs: header, question, counts. Records are
-/// counted, not decoded: the probe proves the server answers, it does not resolve.
+/// The parts of a DNS message (RFC 1035) a probe needs: header, first question, counts. Records
+/// are counted, not decoded: the probe proves the server answers, it does not resolve.
 struct DNSMessage: Hashable, Sendable {
     var id: UInt16
     var flags: UInt16
@@ -17,6 +17,10 @@ struct DNSMessage: Hashable, Sendable {
     enum DecodingError: Error, Equatable {
         case tooShort
         case badName
+        /// A compression pointer that does not point to an earlier part of the message.
+        case badPointer
+        /// More than 255 octets (RFC 1035 3.1).
+        case nameTooLong
         case badLabel(String)
         case unknownType(String)
     }
@@ -63,6 +67,7 @@ struct DNSMessage: Hashable, Sendable {
         }
         for question in questions {
             let labels = question.name.split(separator: ".", omittingEmptySubsequences: true)
+            guard labels.reduce(1, { $0 + 1 + $1.utf8.count }) <= Self.maximumNameLength else { throw DecodingError.nameTooLong }
             for label in labels {
                 let bytes = Array(label.utf8)
                 guard (1...63).contains(bytes.count) else { throw DecodingError.badLabel(String(label)) }
@@ -75,9 +80,11 @@ struct DNSMessage: Hashable, Sendable {
         return b
     }
 
-    /// Decodes the header and the question section; names may use compression pointers.
+    /// Decodes the header and the first question only: the probe sent one question and needs
+    /// nothing else, so a resolver announcing 65535 questions costs one name, not 65535.
+    /// Records are counted from the header, never decoded.
     init(decoding bytes: some Collection<UInt8>) throws {
-        let b = Array(bytes)
+        let b = Array(bytes.prefix(Self.maximumLength))
         guard b.count >= 12 else { throw DecodingError.tooShort }
         func u16(_ at: Int) -> UInt16 { UInt16(b[at]) << 8 | UInt16(b[at + 1]) }
         id = u16(0)
@@ -88,7 +95,7 @@ struct DNSMessage: Hashable, Sendable {
         additionalCount = u16(10)
         var offset = 12
         questions = []
-        for _ in 0..<questionCount {
+        for _ in 0..<min(questionCount, Self.decodedQuestionLimit) {
             let name = try Self.readName(b, at: &offset)
             guard offset + 4 <= b.count else { throw DecodingError.tooShort }
             questions.append(Question(name: name, type: u16(offset), qclass: u16(offset + 2)))
@@ -96,11 +103,23 @@ struct DNSMessage: Hashable, Sendable {
         }
     }
 
-    private static func readName(_ b: [UInt8], at offset: inout Int) throws -> String {
+    /// Largest DNS message (TCP length prefix is 16 bits); bytes beyond are never looked at.
+    static let maximumLength = 65535
+    /// Questions decoded from an answer: ours is the only one a server should echo.
+    static let decodedQuestionLimit = 1
+    /// RFC 1035 3.1: a name is at most 255 octets on the wire, labels and length bytes included.
+    static let maximumNameLength = 255
+
+    /// Reads the name at `offset` and moves `offset` past it. Bounded: at most 255 wire octets,
+    /// and every compression pointer must point before the labels being read (RFC 1035 4.1.4:
+    /// "a prior occurrence"), so the segment start strictly decreases and no loop is possible;
+    /// a pointer to itself, forward, or beyond the message is `badPointer`.
+    static func readName(_ b: [UInt8], at offset: inout Int) throws -> String {
         var labels: [String] = []
         var cursor = offset
+        var segmentStart = offset
         var jumped = false
-        var jumps = 0
+        var wireLength = 1 // the terminating root label
         while true {
             guard cursor < b.count else { throw DecodingError.tooShort }
             let length = Int(b[cursor])
@@ -109,15 +128,19 @@ struct DNSMessage: Hashable, Sendable {
                 break
             }
             if length & 0xC0 == 0xC0 {
-                guard cursor + 1 < b.count, jumps < 16 else { throw DecodingError.badName }
+                guard cursor + 1 < b.count else { throw DecodingError.tooShort }
                 let target = (length & 0x3F) << 8 | Int(b[cursor + 1])
+                guard target < segmentStart else { throw DecodingError.badPointer }
                 if !jumped { offset = cursor + 2 }
                 jumped = true
-                jumps += 1
                 cursor = target
+                segmentStart = target
                 continue
             }
-            guard length <= 63, cursor + 1 + length <= b.count else { throw DecodingError.badName }
+            guard length <= 63 else { throw DecodingError.badName }
+            wireLength += 1 + length
+            guard wireLength <= Self.maximumNameLength else { throw DecodingError.nameTooLong }
+            guard cursor + 1 + length <= b.count else { throw DecodingError.tooShort }
             labels.append(String(decoding: b[(cursor + 1)...(cursor + length)], as: UTF8.self))
             cursor += 1 + length
         }

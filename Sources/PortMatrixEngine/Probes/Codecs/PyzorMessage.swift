@@ -42,10 +42,20 @@ struct PyzorMessage: Hashable, Sendable {
 
     func encoded() -> [UInt8] { Array((text + "\n\n").utf8) }
 
+    /// A server answer has six fields; more than this many are ignored.
+    static let maximumFields = 32
+    /// Pyzor servers read at most 8 KiB per datagram; bytes beyond are ignored.
+    static let maximumLength = 8192
+
+    /// The header fields up to the first empty line (the body is not ours to read), at most
+    /// `maximumFields` of them from the first `maximumLength` bytes: a hostile 64 KB datagram of
+    /// `a:` lines costs 32 fields, not 20,000.
     init(decoding bytes: some Collection<UInt8>) {
-        let text = String(decoding: Array(bytes), as: UTF8.self)
+        let text = String(decoding: Array(bytes.prefix(Self.maximumLength)), as: UTF8.self)
         var fields: [(String, String)] = []
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            if line.isEmpty || line == "\r" { break }
+            guard fields.count < Self.maximumFields else { break }
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: " \t")
             let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r")

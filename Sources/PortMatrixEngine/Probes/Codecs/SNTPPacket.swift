@@ -39,8 +39,9 @@ struct SNTPPacket: Hashable, Sendable {
         self.transmitTime = transmitTime
     }
 
+    /// Reads the 48-byte header; extension fields and MACs after it are never looked at.
     init(decoding bytes: some Collection<UInt8>) throws {
-        let b = Array(bytes)
+        let b = Array(bytes.prefix(Self.length))
         guard b.count >= Self.length else { throw DecodingError.tooShort(b.count) }
         leap = b[0] >> 6
         version = (b[0] >> 3) & 0x07
