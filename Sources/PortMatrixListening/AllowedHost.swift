@@ -15,6 +15,8 @@ public enum AllowedHost: Sendable, Hashable {
 
     public struct ParseError: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) { self.description = description }
     }
 
     public init(parsing entry: String) throws(ParseError) {

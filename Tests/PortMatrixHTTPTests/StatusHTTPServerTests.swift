@@ -89,7 +89,7 @@ struct StatusHTTPServerTests {
             Array("GET /data HTTP/9.9\r\n\r\n".utf8),
             Array("GET /data HTTP/1.1\r\nBad Header\r\n\r\n".utf8),
             Array("GET /data HTTP/1.1\r\nContent-Length: -5\r\n\r\n".utf8),
-            Array("GET data HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+            Array("GET data HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8),
         ]
         for bytes in inputs {
             let connection = try LoopbackClient(port: server.port)
@@ -124,7 +124,7 @@ struct StatusHTTPServerTests {
         defer { Task { await server.stop() } }
         // Half a request, then nothing: 408 once the request timeout passes.
         let slow = try LoopbackClient(port: server.port)
-        try slow.write("GET /data HTTP/1.1\r\nHost: x\r\n")
+        try slow.write("GET /data HTTP/1.1\r\nHost: localhost\r\n")
         let (answer, closed) = await slow.readToEnd()
         #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(answer)")
         #expect(closed)
@@ -147,7 +147,7 @@ struct StatusHTTPServerTests {
         #expect(both.stdout == TestRoutes.data + "200 1\n" + TestRoutes.json + "200 0\n", "the second transfer made no new connection")
         // Three requests in one write: three answers in order; the last asks to close.
         let raw = try LoopbackClient(port: server.port)
-        try raw.write("GET /json HTTP/1.1\r\nHost: x\r\n\r\nHEAD /data HTTP/1.1\r\nHost: x\r\n\r\nGET /data HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try raw.write("GET /json HTTP/1.1\r\nHost: localhost\r\n\r\nHEAD /data HTTP/1.1\r\nHost: localhost\r\n\r\nGET /data HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         let (answers, closed) = await raw.readToEnd()
         #expect(answers.components(separatedBy: "HTTP/1.1 200 OK").count == 4, "\(answers)")
         #expect(answers.hasSuffix(TestRoutes.data))
@@ -165,7 +165,7 @@ struct StatusHTTPServerTests {
         defer { Task { await server.stop() } }
         // 64 megabytes of answers asked for in one write, none read.
         let greedy = try LoopbackClient(port: server.port)
-        try greedy.write(String(repeating: "GET /big HTTP/1.1\r\nHost: x\r\n\r\n", count: 64))
+        try greedy.write(String(repeating: "GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n", count: 64))
         #expect(eventually(timeout: 20, every: 0.05) { !server.log.messages(containing: "does not read its answers").isEmpty })
         #expect(eventually(timeout: 10, every: 0.02) { server.server.openConnections == 0 })
         greedy.close()

@@ -33,10 +33,12 @@ final class StatusHTTPHandler: ChannelInboundHandler {
     private var served = 0
     private var timer: Scheduled<Void>?
     private let refusals: RefusalLog
+    private let access: StatusHTTPAccess
 
     init(routes: any StatusHTTPRoutes, limits: StatusHTTPLimits, watch: StatusHTTPInputWatch, admitted: Bool, logger: Logger,
-         refusals: RefusalLog) {
+         refusals: RefusalLog, access: StatusHTTPAccess = .loopbackOnly) {
         self.refusals = refusals
+        self.access = access
         self.routes = routes
         self.limits = limits
         self.watch = watch
@@ -57,6 +59,10 @@ final class StatusHTTPHandler: ChannelInboundHandler {
         context.fireChannelActive()
         guard admitted else {
             refuse(context: context, status: .serviceUnavailable, reason: "\(limits.maxConnections) connections open (the limit)")
+            return
+        }
+        guard access.admits(peer: context.channel.remoteAddress) else {
+            refuse(context: context, status: .forbidden, reason: "the peer is not on loopback or in allowed_hosts")
             return
         }
         arm(context: context, limits.requestTimeout)
@@ -108,6 +114,10 @@ final class StatusHTTPHandler: ChannelInboundHandler {
             return
         }
         let request = "\(head.method.rawValue) \(Self.printable(head.uri))"
+        if let (status, reason) = hostRefusal(head) {
+            refuse(context: context, status: status, reason: "\(request): \(reason)", method: head.method)
+            return
+        }
         let length = head.headers["content-length"].first.flatMap { Int($0) } ?? 0
         let hasBody = length > 0 || head.headers.contains(name: "transfer-encoding")
         guard Self.allowedMethods.contains(head.method) else {
@@ -129,6 +139,31 @@ final class StatusHTTPHandler: ChannelInboundHandler {
         }
         logger.debug("status endpoint: \(request) from \(peer): \(response.status.code)")
         write(context: context, response, method: head.method, keepAlive: head.isKeepAlive)
+    }
+
+    /// The host a request names (its absolute-form authority, else `Host`) against ``access``:
+    /// 400 when missing (HTTP/1.1) or repeated, 421 when it is not one this endpoint answers to.
+    private func hostRefusal(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String)? {
+        let hosts = head.headers["host"]
+        guard hosts.count <= 1 else { return (.badRequest, "\(hosts.count) Host headers") }
+        let host: String
+        if let authority = Self.authority(of: head.uri) {
+            host = authority
+        } else if let header = hosts.first {
+            host = header  // the parser has stripped the spaces around it
+        } else {
+            return head.version == .http1_0 || head.version == .http0_9 ? nil : (.badRequest, "no Host header")
+        }
+        return access.refusal(host: Self.printable(host)).map { (.misdirectedRequest, $0) }
+    }
+
+    /// `host[:port]` of an absolute-form target (`http://host:port/path`).
+    static func authority(of uri: String) -> String? {
+        guard let scheme = ["http://", "https://"].first(where: { uri.lowercased().hasPrefix($0) }) else { return nil }
+        let rest = uri.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        // userinfo@host: the host is what follows the last @.
+        return String(authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority)
     }
 
     /// Answers with an error status and logs why. Without `keepAlive` the connection closes.

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -21,14 +22,17 @@ public actor StatusHTTPServer {
     private let group: any EventLoopGroup
     private let connections: ConnectionRegistry
     private let refusals = RefusalLog(server: "status endpoint")
+    /// Read by each new connection; a reload replaces it.
+    private let access: NIOLockedValueBox<StatusHTTPAccess>
     private var listen: [String]
     /// Bound listeners by the `listen` text they came from, in `listen` order.
     private var listeners: [(text: String, channel: any Channel)] = []
     private var isShutDown = false
 
     public init(listen: [String], routes: any StatusHTTPRoutes, limits: StatusHTTPLimits = StatusHTTPLimits(), logger: Logger,
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                access: StatusHTTPAccess = .loopbackOnly, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.listen = listen
+        self.access = NIOLockedValueBox(access)
         self.routes = routes
         self.limits = limits
         self.logger = logger
@@ -87,6 +91,11 @@ public actor StatusHTTPServer {
         return listeners.compactMap(\.channel.localAddress)
     }
 
+    /// Who may ask from now on; connections already open keep what they were admitted with.
+    public nonisolated func update(access: StatusHTTPAccess) {
+        self.access.withLockedValue { $0 = access }
+    }
+
     /// The addresses bound now.
     public var boundAddresses: [SocketAddress] { listeners.compactMap(\.channel.localAddress) }
 
@@ -103,7 +112,7 @@ public actor StatusHTTPServer {
     public nonisolated var openConnections: Int { connections.count }
 
     private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
-        let (routes, limits, connections, logger, refusals) = (routes, limits, connections, logger, refusals)
+        let (routes, limits, connections, logger, refusals, access) = (routes, limits, connections, logger, refusals, access)
         return ServerBootstrap.listener(group: group, backlog: 64, ipv6Only: ipv6Only)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -116,7 +125,7 @@ public actor StatusHTTPServer {
                                                              withEncoderConfiguration: .init(),
                                                              withDecoderLimitConfiguration: limits.decoderLimits)
                     try handlers.addHandler(StatusHTTPHandler(routes: routes, limits: limits, watch: watch, admitted: admitted, logger: logger,
-                                                               refusals: refusals))
+                                                               refusals: refusals, access: access.withLockedValue { $0 }))
                 }
             }
     }

@@ -383,14 +383,39 @@ struct ConfigurationParser {
     }
 
     private mutating func parseStatusEndpoint(_ value: YAMLValue) throws {
-        for (_, item) in try value.mapping(allowed: ["listen"]) {
+        let entries = try value.mapping(allowed: ["listen", "allowed_hosts", "server_names"])
+        for (key, item) in entries where key != "listen" {
             reader.attempt {
-                // The endpoint has no authentication: it answers on loopback only.
-                config.statusEndpoint.listen = try listenAddresses(item, example: "127.0.0.1:9166") { host in
-                    guard let bytes = NetworkPrefix.parseAddress(host) else { return false }
-                    return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+                if key == "server_names" {
+                    config.statusEndpoint.serverNames = try item.list().map { node in
+                        let name = try node.nonEmptyString().lowercased()
+                        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+                        guard NetworkPrefix.parseAddress(name) == nil, name.utf8.count <= 253, labels.allSatisfy({ label in
+                            !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+                        }) else { throw node.error("'\(name)' is not a host name (addresses need no entry here)") }
+                        return name
+                    }
+                    return
                 }
+                // Addresses and networks only: a name would be resolved per connection or go stale.
+                guard !item.isNull, !(try item.list()).isEmpty else {
+                    throw item.error("an empty allowed_hosts; list the monitoring servers' addresses or networks, or remove the key (loopback only)")
+                }
+                let hosts = try allowedHosts(item)
+                for (node, host) in zip(try item.list(), hosts) where NetworkPrefix.parseAddress(String(host.split(separator: "/")[0])) == nil {
+                    throw node.error("'\(host)' is not an address or network; the status endpoint does not resolve names")
+                }
+                config.statusEndpoint.allowedHosts = hosts
             }
+        }
+        guard let listen = entries.first(where: { $0.key == "listen" })?.value else { return }
+        let open = !config.statusEndpoint.allowedHosts.isEmpty
+        reader.attempt {
+            // Without allowed_hosts it answers on loopback only: it has no authentication.
+            config.statusEndpoint.listen = try listenAddresses(listen, example: "127.0.0.1:9166", loopbackOnly: open ? nil : { host in
+                guard let bytes = NetworkPrefix.parseAddress(host) else { return false }
+                return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+            })
         }
     }
 
@@ -404,7 +429,7 @@ struct ConfigurationParser {
                 throw node.error("'\(text)' is not a listen address; expected ADDRESS:PORT such as \(example)")
             }
             if let isLoopback, !isLoopback(target.host) {
-                throw node.error("'\(text)' is not a loopback address (127.0.0.0/8 or [::1]): the endpoint has no authentication")
+                throw node.error("'\(text)' is not a loopback address (127.0.0.0/8 or [::1]): the endpoint has no authentication; set allowed_hosts to open it to other peers")
             }
             return text
         }

@@ -169,8 +169,18 @@ public struct AgentSettings: Sendable, Hashable {
 
 /// The optional HTTP status endpoint (`status_endpoint:`): JSON and Prometheus text.
 public struct StatusEndpointSettings: Sendable, Hashable {
-    /// Loopback `ADDRESS:PORT`s; empty (the default) turns the endpoint off.
+    /// `ADDRESS:PORT`s, loopback ones unless `allowedHosts` is set; empty (the default) turns
+    /// the endpoint off.
     public var listen: [String] = []
+    /// Peers besides loopback that may ask (addresses and networks, as `nrpe.allowed_hosts`).
+    /// Empty: loopback peers only, and only `Host: localhost` or a loopback address.
+    public var allowedHosts: [String] = []
+    /// Host names the endpoint answers to besides localhost and IP literals (with `allowedHosts`).
+    public var serverNames: [String] = []
 
-    public init(listen: [String] = []) { self.listen = listen }
+    public init(listen: [String] = [], allowedHosts: [String] = [], serverNames: [String] = []) {
+        self.listen = listen
+        self.allowedHosts = allowedHosts
+        self.serverNames = serverNames
+    }
 }

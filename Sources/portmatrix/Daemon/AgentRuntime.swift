@@ -37,7 +37,7 @@ final class AgentRuntime: Sendable {
             logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
         self.statusEndpoint = StatusHTTPServer(
             listen: configuration.statusEndpoint.listen, routes: StatusRoutes(store: engine.store),
-            logger: Logger(label: "portmatrix.status"), eventLoopGroup: group)
+            logger: Logger(label: "portmatrix.status"), access: try StatusHTTPAccess(configuration.statusEndpoint), eventLoopGroup: group)
         logger.info("configuration \(Self.summary(plan, profile))")
         for finding in plan.findings { logger.warning("\(finding.message)") }
     }
@@ -96,6 +96,7 @@ final class AgentRuntime: Sendable {
             logger.warning("nrpe.listen was empty at start: the NRPE listener starts with the next restart")
         }
         do {
+            statusEndpoint.update(access: try StatusHTTPAccess(configuration.statusEndpoint))
             _ = try await statusEndpoint.update(listen: configuration.statusEndpoint.listen)
         } catch {
             logger.error("\(error) (its listeners stay as they were)")

@@ -34,13 +34,13 @@ struct TestServer {
     let port: Int
     let log: LogRecord
 
-    static func start(_ configure: (inout StatusHTTPLimits) -> Void = { _ in }) async throws -> TestServer {
+    static func start(access: StatusHTTPAccess = .loopbackOnly, _ configure: (inout StatusHTTPLimits) -> Void = { _ in }) async throws -> TestServer {
         var limits = StatusHTTPLimits()
         limits.requestTimeout = .seconds(1)
         limits.lingerTimeout = .seconds(1)
         configure(&limits)
         let log = LogRecord()
-        let server = StatusHTTPServer(listen: ["127.0.0.1:0"], routes: TestRoutes(), limits: limits, logger: log.logger)
+        let server = StatusHTTPServer(listen: ["127.0.0.1:0"], routes: TestRoutes(), limits: limits, logger: log.logger, access: access)
         let addresses = try await server.start()
         return TestServer(server: server, port: addresses[0].port!, log: log)
     }
