@@ -24,8 +24,14 @@ let package = Package(
         .target(
             name: "PortMatrixModel",
             dependencies: [.product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/profiles"), .copy("Resources/default-config.yaml")]
+            // The profiles and the default configuration are compiled in (EmbedResources): no
+            // resource bundle to install beside the binary, no Bundle lookup at run time.
+            exclude: ["Resources"],
+            plugins: ["EmbedResources"]
         ),
+        // Writes the Resources files of a target as Swift string constants (build time only).
+        .executableTarget(name: "ResourceEmbedder"),
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["ResourceEmbedder"]),
         // Swift tasks on NIO event loops, for the probes and the NRPE listener.
         .target(name: "PortMatrixEventLoops", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // Probes, scheduling, listener compliance and the result store.

@@ -6,10 +6,12 @@ public enum ConfigurationLoader {
     /// The well-known location used when no `--config` is given.
     public static let systemPath = "/etc/portmatrix/portmatrix.yaml"
 
-    /// The configuration shipped inside the package.
+    /// The configuration compiled into the binary (Resources/default-config.yaml), comments and all.
+    public static var embeddedDefaultText: String? { EmbeddedResources.files["default-config.yaml"] }
+
+    /// The configuration shipped inside the binary.
     public static func embeddedDefault() throws -> (SiteConfiguration, Profile) {
-        guard let url = Bundle.module.url(forResource: "default-config", withExtension: "yaml"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard let text = embeddedDefaultText else {
             throw ConfigurationError(file: "<embedded default>", line: 0, column: 0, keyPath: "", message: "embedded default configuration is missing")
         }
         return try parse(text, file: "<embedded default>")

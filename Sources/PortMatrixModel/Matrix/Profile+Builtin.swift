@@ -1,12 +1,10 @@
-import Foundation
-
 extension Profile {
-    /// Names of the profiles shipped inside the package.
+    /// Names of the profiles compiled into the binary (Resources/profiles/*.yaml).
     public static var builtinNames: [String] {
-        guard let url = Bundle.module.url(forResource: "profiles", withExtension: nil),
-              let files = try? FileManager.default.contentsOfDirectory(atPath: url.path)
-        else { return [] }
-        return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+        EmbeddedResources.files.keys
+            .filter { $0.hasPrefix("profiles/") && $0.hasSuffix(".yaml") && !$0.dropFirst(9).contains("/") }
+            .map { String($0.dropFirst(9).dropLast(5)) }
+            .sorted()
     }
 
     /// Loads a built-in profile by name, or a profile file by path (anything with a `/` or `.yaml`).
@@ -14,7 +12,7 @@ extension Profile {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") {
             return try ProfileLoader.load(file: nameOrPath)
         }
-        guard let url = Bundle.module.url(forResource: "profiles/\(nameOrPath)", withExtension: "yaml") else {
+        guard let text = EmbeddedResources.files["profiles/\(nameOrPath).yaml"] else {
             let names = builtinNames
             throw ConfigurationError(
                 file: "<profile>", line: 0, column: 0, keyPath: "profile",
@@ -22,7 +20,7 @@ extension Profile {
                     + (suggestion(for: nameOrPath, among: names).map { "; did you mean '\($0)'?" } ?? "")
                     + " (built-in: \(names.joined(separator: ", ")); or give a file path)")
         }
-        return try ProfileLoader.load(file: url.path, displayName: "profile:\(nameOrPath)")
+        return try ProfileLoader.parse(text, file: "profile:\(nameOrPath)")
     }
 
     /// The SEPPmail matrix shipped with the package.
