@@ -10,6 +10,12 @@ public enum NagiosRenderer {
 
     /// Overall compliance: `check`, `check_portmatrix`.
     public static func compliance(_ snapshot: Snapshot, paths only: Set<String>? = nil) -> PluginOutput {
+        complianceParts(snapshot, paths: only).output
+    }
+
+    /// What a compliance answer says, before it is laid out as plugin text (Checkmk and PRTG
+    /// lay out the same state, summary and perfdata in their own way).
+    static func complianceParts(_ snapshot: Snapshot, paths only: Set<String>? = nil) -> PluginParts {
         let selected = snapshot.paths.filter { only == nil || only!.contains($0.id) }
         let applicable = selected.filter { $0.status != .skipped }
         var status = Status.worst(applicable.map(\.status))
@@ -36,7 +42,7 @@ public enum NagiosRenderer {
         let skipped = selected.filter { $0.status == .skipped }
         if !skipped.isEmpty { long.append("skipped: \(skipped.map(\.id).joined(separator: ", "))") }
         let checkPerf = applicable.flatMap { path in path.checks.flatMap { perfData(for: $0, label: "\($0.check.id)") } }
-        return render(status: status, summary: summary, perf: perf, long: long, trailingPerf: checkPerf)
+        return PluginParts(status: status, summary: summary, perf: perf, long: long, trailingPerf: checkPerf)
     }
 
     /// One path: `check_path -a <id>`, `check --path ID` with one id.
@@ -55,6 +61,10 @@ public enum NagiosRenderer {
 
     /// The engine's own health: `check_agent`. `links` are extra components (the SNMP master link).
     public static func agent(_ snapshot: Snapshot, links: [(name: String, status: Status, message: String)] = [], now: Date = Date()) -> PluginOutput {
+        agentParts(snapshot, links: links, now: now).output
+    }
+
+    static func agentParts(_ snapshot: Snapshot, links: [(name: String, status: Status, message: String)] = [], now: Date = Date()) -> PluginParts {
         let health = snapshot.health
         var status = Status.ok
         var parts: [String] = []
@@ -90,7 +100,7 @@ public enum NagiosRenderer {
             parts.append("\(link.name) \(link.message)")
             long.append("[\(link.status.nagiosName)] \(link.name): \(link.message)")
         }
-        return render(status: status, summary: "agent: " + parts.joined(separator: ", "), perf: perf, long: long, trailingPerf: [])
+        return PluginParts(status: status, summary: "agent: " + parts.joined(separator: ", "), perf: perf, long: long, trailingPerf: [])
     }
 
     /// Latency (with the check's thresholds), certificate days and NTP offset of one check.
@@ -109,6 +119,20 @@ public enum NagiosRenderer {
                                   warning: thresholds.ntpOffset.warning, critical: thresholds.ntpOffset.critical))
         }
         return data
+    }
+
+    /// A plugin answer in pieces: state, summary, status-line perfdata, long output, and the
+    /// perfdata that follows the long output.
+    struct PluginParts {
+        var status: Status
+        var summary: String
+        var perf: [PerfDatum]
+        var long: [String]
+        var trailingPerf: [PerfDatum]
+
+        var output: PluginOutput {
+            NagiosRenderer.render(status: status, summary: summary, perf: perf, long: long, trailingPerf: trailingPerf)
+        }
     }
 
     /// Assembles the text so the status line and its perfdata always fit the first 1023 bytes.

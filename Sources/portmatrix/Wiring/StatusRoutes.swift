@@ -21,6 +21,9 @@ struct StatusRoutes: StatusHTTPRoutes {
             StatusHTTPResponse(contentType: PrometheusRenderer.contentType,
                                body: PrometheusRenderer.render(snapshot, version: PortMatrixVersion.string))
         },
+        Route(path: "/prtg.json", summary: "the latest results for a PRTG HTTP Data Advanced sensor") { snapshot in
+            StatusHTTPResponse(contentType: "application/json", body: PRTGRenderer.render(snapshot))
+        },
     ]
 
     static var index: String {
@@ -34,6 +37,10 @@ struct StatusRoutes: StatusHTTPRoutes {
         do {
             return try route.render(store.snapshot)
         } catch {
+            // PRTG reads its error form from a 200 answer and shows the sensor down with the text.
+            if path == "/prtg.json" {
+                return StatusHTTPResponse(contentType: "application/json", body: PRTGRenderer.error("portmatrix: cannot render \(path): \(error)"))
+            }
             return .text("cannot render \(path): \(error)\n", status: .internalServerError)
         }
     }
