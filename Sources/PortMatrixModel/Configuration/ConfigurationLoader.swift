@@ -59,7 +59,7 @@ struct ConfigurationParser {
     }
 
     static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address",
-                               "thresholds", "schedule", "listeners", "nrpe", "snmp", "agent", "status_endpoint"]
+                               "thresholds", "schedule", "listeners", "nrpe", "snmp", "agent", "status_endpoint", "checkmk"]
 
     mutating func parse(_ root: YAMLValue) throws -> (SiteConfiguration, Profile) {
         let entries = try root.mapping(allowed: Self.topLevelKeys)
@@ -135,6 +135,7 @@ struct ConfigurationParser {
         case "snmp": try parseSNMP(value)
         case "agent": try parseAgent(value)
         case "status_endpoint": try parseStatusEndpoint(value)
+        case "checkmk": try parseCheckmk(value)
         default: break
         }
     }
@@ -418,6 +419,23 @@ struct ConfigurationParser {
                 guard let bytes = NetworkPrefix.parseAddress(host) else { return false }
                 return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
             })
+        }
+    }
+
+    /// `checkmk.spool_file`: an absolute path whose file name starts with the maximum age in
+    /// seconds (`180_portmatrix`), so Checkmk's agent drops the file once the agent stops.
+    private mutating func parseCheckmk(_ value: YAMLValue) throws {
+        for (_, item) in try value.mapping(allowed: ["spool_file"]) {
+            reader.attempt {
+                let path = try item.nonEmptyString()
+                guard path.hasPrefix("/") else { throw item.error("'\(path)' is not an absolute path") }
+                let name = URL(fileURLWithPath: path).lastPathComponent
+                guard let age = Int(name.prefix { $0.isASCII && $0.isNumber }), age > 0 else {
+                    throw item.error("'\(name)' must start with the maximum age in seconds, e.g. 180_portmatrix "
+                                     + "(Checkmk ignores the file once it is older; 3 x schedule.interval is a good age)")
+                }
+                config.checkmk.spoolFile = path
+            }
         }
     }
 

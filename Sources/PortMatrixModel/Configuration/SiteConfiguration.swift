@@ -17,6 +17,7 @@ public struct SiteConfiguration: Sendable, Hashable {
     public var snmp: SNMPSettings = SNMPSettings()
     public var agent: AgentSettings = AgentSettings()
     public var statusEndpoint: StatusEndpointSettings = StatusEndpointSettings()
+    public var checkmk: CheckmkSettings = CheckmkSettings()
     /// Where it was read from (`<embedded default>` for the built-in one).
     public var origin: String = "<embedded default>"
 
@@ -182,5 +183,20 @@ public struct StatusEndpointSettings: Sendable, Hashable {
         self.listen = listen
         self.allowedHosts = allowedHosts
         self.serverNames = serverNames
+    }
+}
+
+/// Checkmk (`checkmk:`): the agent writes its local-check lines into a spool file each cycle.
+public struct CheckmkSettings: Sendable, Hashable {
+    /// `/var/lib/check_mk_agent/spool/180_portmatrix`; nil (the default) writes none.
+    public var spoolFile: String?
+
+    public init(spoolFile: String? = nil) { self.spoolFile = spoolFile }
+
+    /// The leading number of the spool file's name: the age in seconds after which Checkmk ignores it.
+    public var spoolMaximumAge: Int? {
+        guard let spoolFile else { return nil }
+        let name = spoolFile.split(separator: "/").last ?? ""
+        return Int(name.prefix { $0.isASCII && $0.isNumber })
     }
 }

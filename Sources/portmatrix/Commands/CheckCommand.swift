@@ -16,10 +16,12 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("path"), help: ArgumentHelp("Only this path (repeatable).", valueName: "id"))
     var paths: [String] = []
 
-    @Option(help: "Output format: nagios, json, table or dot (the plan for Graphviz, coloured by this cycle).")
+    @Option(help: "Output format: nagios, json, table, dot (the plan for Graphviz, coloured by this cycle), checkmk (local-check lines) or prtg (EXE/Script Advanced JSON).")
     var format: OutputFormat = .nagios
 
-    func validate() throws { try Output.require(format, in: [.nagios, .json, .table, .dot]) }
+    static let formats: [OutputFormat] = [.nagios, .json, .table, .dot, .checkmk, .prtg]
+
+    func validate() throws { try Output.require(format, in: Self.formats) }
 
     func run() async throws {
         let configuration: SiteConfiguration
@@ -27,9 +29,16 @@ struct CheckCommand: AsyncParsableCommand {
         do {
             (configuration, profile) = try ConfigurationLoader.resolve(path: config.config)
         } catch {
-            // A plugin reports a broken set-up as UNKNOWN on stdout, where Nagios reads it.
-            print("PORTMATRIX UNKNOWN - configuration error\n" + Output.describe(error))
-            throw ExitCode(3)
+            // A plugin reports a broken set-up on stdout, where its monitoring system reads it.
+            switch format {
+            case .prtg:
+                print(PRTGRenderer.error("portmatrix: configuration error: " + Output.oneLine(error)), terminator: "")
+            case .checkmk:
+                print(CheckmkLocalRenderer.sectionHeader + "\n3 \"portmatrix compliance\" - configuration error: " + Output.oneLine(error))
+            default:
+                print("PORTMATRIX UNKNOWN - configuration error\n" + Output.describe(error))
+            }
+            throw ExitCode(format == .prtg ? 0 : 3)
         }
         let plan = Planner(profile: profile, configuration: configuration).plan()
         for id in paths where plan.path(id) == nil {
@@ -50,6 +59,11 @@ struct CheckCommand: AsyncParsableCommand {
         case .dot:
             let statuses = snapshot.paths.filter { only?.contains($0.id) ?? true }.map { ($0.id, $0.status) }
             print(DotRenderer.render(plan, statuses: Dictionary(statuses, uniquingKeysWith: { first, _ in first })), terminator: "")
+        case .checkmk: print(CheckmkLocalRenderer.render(snapshot, paths: only), terminator: "")
+        case .prtg:
+            // PRTG takes a non-zero exit as a failed sensor script: the states travel in the channels.
+            print(PRTGRenderer.render(snapshot, paths: only), terminator: "")
+            return
         default: print(output.text)
         }
         if output.exitCode != 0 { throw ExitCode(output.exitCode) }

@@ -15,6 +15,8 @@ final class AgentRuntime: Sendable {
     let snmp: SNMPAgent?
     /// Always there; it listens only where `status_endpoint.listen` says (a reload may add some).
     let statusEndpoint: StatusHTTPServer
+    /// `checkmk.spool_file`, written on every published snapshot; fixed until a restart.
+    let checkmkSpool: CheckmkSpool?
     /// `--config` as given; nil re-resolves (/etc/portmatrix/portmatrix.yaml, else embedded) on reload.
     private let configPath: String?
     private let logger: Logger
@@ -38,8 +40,12 @@ final class AgentRuntime: Sendable {
         self.statusEndpoint = StatusHTTPServer(
             listen: configuration.statusEndpoint.listen, routes: StatusRoutes(store: engine.store),
             logger: Logger(label: "portmatrix.status"), access: try StatusHTTPAccess(configuration.statusEndpoint), eventLoopGroup: group)
+        self.checkmkSpool = configuration.checkmk.spoolFile.map { CheckmkSpool(path: $0, logger: Logger(label: "portmatrix.checkmk")) }
         logger.info("configuration \(Self.summary(plan, profile))")
         for finding in plan.findings { logger.warning("\(finding.message)") }
+        if let age = configuration.checkmk.spoolMaximumAge, Double(age) < 2 * configuration.schedule.interval.seconds {
+            logger.warning("checkmk.spool_file: the maximum age \(age) s in its name is less than two intervals; Checkmk may drop the file between cycles (3 x interval is a good age)")
+        }
     }
 
     /// `/etc/portmatrix/portmatrix.yaml: profile seppmail, 12 paths, 20 checks`.
@@ -59,6 +65,7 @@ final class AgentRuntime: Sendable {
     /// Every snapshot the engine publishes goes to SNMP, which derives notifications from them.
     func published(_ changes: [PathStatusChange], _ snapshot: Snapshot) {
         snmp?.publish(MIBSnapshot(snapshot, version: PortMatrixVersion.string))
+        checkmkSpool?.write(snapshot, links: snmp.map { [$0.health.link] } ?? [])
     }
 
     /// Where the agent writes state (a generated NRPE key, net-snmp's persistent data): handed
@@ -103,6 +110,9 @@ final class AgentRuntime: Sendable {
         }
         if configuration.snmp != previous.snmp {
             logger.warning("snmp settings changed: they take effect with the next restart")
+        }
+        if configuration.checkmk != previous.checkmk {
+            logger.warning("checkmk settings changed: they take effect with the next restart")
         }
         if configuration.agent != previous.agent {
             logger.warning("agent settings changed: they take effect with the next restart")
