@@ -104,3 +104,67 @@ import Testing
         #expect(throws: ListenAddress.ParseError.self) { try ListenAddress(parsing: "::1:5666") }
     }
 }
+
+/// Includes that used to recurse until the stack ran out, or read without bound.
+@Suite struct NRPEConfigIncludeTests {
+    private func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    private func errors(_ path: String) -> String {
+        do {
+            _ = try NRPEConfigFile(contentsOf: path)
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func cycleIsAnErrorNamingTheFiles() throws {
+        let directory = makeTemporaryDirectory("nrpe-cfg")
+        try write("command[a]=/bin/a\ninclude=\(directory)/b.cfg\n", to: "\(directory)/a.cfg")
+        try write("include=\(directory)/a.cfg\n", to: "\(directory)/b.cfg")
+        let text = errors("\(directory)/a.cfg")
+        #expect(text.contains("\(directory)/b.cfg:1: include cycle: \(directory)/a.cfg -> \(directory)/b.cfg -> \(directory)/a.cfg"))
+    }
+
+    @Test func selfIncludeIsAnError() throws {
+        let directory = makeTemporaryDirectory("nrpe-cfg")
+        try write("include=\(directory)/./self.cfg\n", to: "\(directory)/self.cfg")
+        #expect(errors("\(directory)/self.cfg").contains("\(directory)/self.cfg:1: include cycle"))
+    }
+
+    @Test func includeDirCycleThroughASymlink() throws {
+        let directory = makeTemporaryDirectory("nrpe-cfg")
+        try FileManager.default.createDirectory(atPath: "\(directory)/d", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/d/loop", withDestinationPath: "\(directory)/d")
+        try write("include_dir=\(directory)/d\n", to: "\(directory)/main.cfg")
+        #expect(errors("\(directory)/main.cfg").contains("include cycle"))
+    }
+
+    @Test func tooDeepChainIsAnError() throws {
+        let directory = makeTemporaryDirectory("nrpe-cfg")
+        for level in 0...20 { try write("include=\(directory)/\(level + 1).cfg\n", to: "\(directory)/\(level).cfg") }
+        try write("command[x]=/bin/x\n", to: "\(directory)/21.cfg")
+        #expect(errors("\(directory)/0.cfg").contains("\(directory)/16.cfg:1: include of '\(directory)/17.cfg' nested deeper than 16 levels"))
+    }
+
+    @Test func oversizedFileIsAnError() throws {
+        let directory = makeTemporaryDirectory("nrpe-cfg")
+        try write(String(repeating: "# padding\n", count: 110_000), to: "\(directory)/big.cfg")
+        try write("include=\(directory)/big.cfg\n", to: "\(directory)/main.cfg")
+        #expect(errors("\(directory)/main.cfg").contains("\(directory)/main.cfg:1: include \(directory)/big.cfg: read (larger than 1048576 bytes) failed"))
+        #expect(errors("\(directory)/big.cfg").contains("\(directory)/big.cfg: read (larger than 1048576 bytes) failed"))
+    }
+
+    @Test func includeDirRecursesLikeNRPEInNameOrder() throws {
+        let directory = makeTemporaryDirectory("nrpe-cfg")
+        try FileManager.default.createDirectory(atPath: "\(directory)/d/sub", withIntermediateDirectories: true)
+        try write("command[x]=/bin/from-a\n", to: "\(directory)/d/a.cfg")
+        try write("command[x]=/bin/from-sub\ncommand[y]=/bin/y\n", to: "\(directory)/d/sub/z.cfg")
+        try write("command[z]=/bin/ignored\n", to: "\(directory)/d/sub/z.txt")
+        try write("include_dir=\(directory)/d\n", to: "\(directory)/main.cfg")
+        let file = try NRPEConfigFile(contentsOf: "\(directory)/main.cfg")
+        #expect(file.commands == ["x": "/bin/from-sub", "y": "/bin/y"])
+    }
+}

@@ -321,7 +321,7 @@ struct ConfigurationParser {
             reader.attempt {
                 switch key {
                 case "listen": config.nrpe.listen = try listenAddresses(item)
-                case "allowed_hosts": config.nrpe.allowedHosts = try allowedHosts(item)
+                case "allowed_hosts": config.nrpe.allowedHosts = try nrpeAllowedHosts(item)
                 case "tls": try parseNRPETLS(item)
                 case "commands":
                     var commands: [String: String] = [:]
@@ -342,7 +342,7 @@ struct ConfigurationParser {
     }
 
     private mutating func parseNRPETLS(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: ["mode", "cert_file", "key_file", "ca_file", "client_certs"]) {
+        for (key, item) in try value.mapping(allowed: ["mode", "cert_file", "key_file", "ca_file", "client_certs", "allowed_clients"]) {
             reader.attempt {
                 switch key {
                 case "mode": config.nrpe.tls = try item.bool()
@@ -351,6 +351,19 @@ struct ConfigurationParser {
                 case "ca_file": config.nrpe.caFile = try item.nonEmptyString()
                 case "client_certs":
                     config.nrpe.clientCerts = NRPESettings.ClientCerts(rawValue: try item.oneOf(NRPESettings.ClientCerts.allCases.map(\.rawValue)))!
+                case "allowed_clients":
+                    config.nrpe.allowedClients = try item.list().map { node in
+                        let text = try node.nonEmptyString()
+                        let hex = text.lowercased().hasPrefix("sha256:") ? text.dropFirst(7).filter { $0 != ":" } : nil
+                        if let hex, hex.count != 64 || !hex.allSatisfy(\.isHexDigit) {
+                            throw node.error("'\(text)' is not a SHA-256 fingerprint (sha256: and 64 hex digits, colons allowed)")
+                        }
+                        if hex == nil, !text.contains("=") {
+                            throw node.error("'\(text)' is neither sha256:FINGERPRINT nor a subject such as CN=nagios")
+                        }
+                        return text
+                    }
+                    if config.nrpe.allowedClients.isEmpty { throw item.error("is empty; leave the key out to accept any client certificate that chains to ca_file") }
                 default: break
                 }
             }
@@ -360,6 +373,9 @@ struct ConfigurationParser {
         }
         if config.nrpe.clientCerts != .none && config.nrpe.caFile == nil {
             reader.record(value.error("client_certs: \(config.nrpe.clientCerts.rawValue) needs ca_file to verify clients against"))
+        }
+        if !config.nrpe.allowedClients.isEmpty && config.nrpe.clientCerts != .require {
+            reader.record(value.error("allowed_clients needs client_certs: require"))
         }
     }
 
@@ -453,6 +469,19 @@ struct ConfigurationParser {
             }
             return text
         }
+    }
+
+    /// `nrpe.allowed_hosts`: never empty (a blank key used to answer every address); every
+    /// address only with the explicit `[any]`.
+    private func nrpeAllowedHosts(_ value: YAMLValue) throws -> [String] {
+        let isAny = { (node: YAMLValue) in (try? node.string().lowercased()) == "any" }
+        let nodes = try value.list()
+        if nodes.isEmpty { throw value.error("is empty; list the monitoring servers, or write [any] to allow every address") }
+        if nodes.contains(where: isAny) {
+            if nodes.count > 1 { throw value.error("'any' allows every address and goes alone") }
+            return ["any"]
+        }
+        return try allowedHosts(value)
     }
 
     /// Addresses, networks (checked strictly: no host bits) and host names.

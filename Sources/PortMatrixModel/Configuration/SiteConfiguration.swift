@@ -109,6 +109,8 @@ public struct NRPESettings: Sendable, Hashable {
     public var keyFile: String?
     public var caFile: String?
     public var clientCerts: ClientCerts = .none
+    /// With `client_certs: require`: `sha256:…` fingerprints or subjects (`CN=nagios`); empty = any.
+    public var allowedClients: [String] = []
     public var commands: [String: String] = [:]
     public var allowArguments: Bool = false
     public var include: String?

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The command definitions of an existing nrpe.cfg, so sites keep their `command[...]` lines.
 ///
 /// Only `command[name]=`, `command_prefix=`, `include=` and `include_dir=` are imported. The
@@ -24,15 +30,33 @@ public struct NRPEConfigFile: Sendable {
         "ssl_logging", "nasty_metachars", "keep_env_vars", "max_commands",
     ]
 
-    /// Reads `path` and its includes. Throws only when `path` itself cannot be read.
+    /// `file:line: message` for includes that cannot be followed safely: a cycle, nesting
+    /// deeper than ``maximumDepth``, a file above ``maximumFileSize``. ``init(contentsOf:)``
+    /// throws them; nothing of such a file set should be half-imported.
+    public private(set) var errors: [String] = []
+
+    /// nrpe.cfg and every file it includes are refused above this size.
+    public static let maximumFileSize = 1 << 20
+    /// Includes (and include_dir subdirectories) nested deeper than this are refused.
+    public static let maximumDepth = 16
+
+    /// Real paths of the files and directories being read, outermost first: an include of
+    /// one of them is a cycle.
+    private var stack: [String] = []
+
+    /// Reads `path` and its includes. Throws when `path` itself cannot be read, and for
+    /// ``errors``.
     public init(contentsOf path: String) throws {
-        let text = try POSIXFile.read(path)
+        let text = try POSIXFile.read(path, limit: Self.maximumFileSize)
+        stack = [POSIXFile.realPath(path) ?? path]
         parse(text, path: path, depth: 0)
         finish()
+        if !errors.isEmpty { throw NRPEConfigFileError(errors: errors) }
     }
 
     /// Parses `text` as if read from `path`; includes are read from disk.
     public init(parsing text: String, path: String = "nrpe.cfg") {
+        stack = [POSIXFile.realPath(path) ?? path]
         parse(text, path: path, depth: 0)
         finish()
     }
@@ -60,12 +84,10 @@ public struct NRPEConfigFile: Sendable {
             switch key {
             case "command_prefix":
                 prefix = value.isEmpty ? nil : value
-            case "include", "include_dir":
-                guard depth < 16 else {
-                    warnings.append("\(location): includes nested too deep, '\(value)' skipped")
-                    continue
-                }
-                include(value, directory: key == "include_dir", from: location, depth: depth + 1)
+            case "include":
+                include(file: value, from: location, depth: depth + 1)
+            case "include_dir":
+                include(directory: value, from: location, depth: depth + 1)
             case _ where Self.nrpeOnlyKeys.contains(key):
                 ignoredSettings.append("\(location): \(key)")
             default:
@@ -74,17 +96,55 @@ public struct NRPEConfigFile: Sendable {
         }
     }
 
-    private mutating func include(_ target: String, directory: Bool, from location: String, depth: Int) {
-        do {
-            let files = directory
-                ? try POSIXFile.entries(of: target).filter { $0.hasSuffix(".cfg") }.map { "\(target.hasSuffix("/") ? String(target.dropLast()) : target)/\($0)" }
-                : [target]
-            for file in files {
-                parse(try POSIXFile.read(file), path: file, depth: depth)
-            }
-        } catch {
-            warnings.append("\(location): include skipped: \(error)")
+    /// Nil (and an error recorded) when `target` must not be entered: too deep, or a cycle.
+    private mutating func enter(_ target: String, from location: String, depth: Int) -> String? {
+        guard depth <= Self.maximumDepth else {
+            errors.append("\(location): include of '\(target)' nested deeper than \(Self.maximumDepth) levels")
+            return nil
         }
+        let real = POSIXFile.realPath(target) ?? target
+        if stack.contains(real) {
+            errors.append("\(location): include cycle: \((stack + [real]).joined(separator: " -> "))")
+            return nil
+        }
+        return real
+    }
+
+    private mutating func include(file: String, from location: String, depth: Int) {
+        guard let real = enter(file, from: location, depth: depth) else { return }
+        let text: String
+        do { text = try POSIXFile.read(file, limit: Self.maximumFileSize) } catch {
+            if error.code == EFBIG {
+                errors.append("\(location): include \(error)")
+            } else {
+                warnings.append("\(location): include skipped: \(error)")
+            }
+            return
+        }
+        stack.append(real)
+        parse(text, path: file, depth: depth)
+        stack.removeLast()
+    }
+
+    /// As nrpe: every `*.cfg` file, and every subdirectory, in name order.
+    private mutating func include(directory: String, from location: String, depth: Int) {
+        guard let real = enter(directory, from: location, depth: depth) else { return }
+        let names: [String]
+        do { names = try POSIXFile.entries(of: directory) } catch {
+            warnings.append("\(location): include skipped: \(error)")
+            return
+        }
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        stack.append(real)
+        for name in names {
+            let path = "\(base)/\(name)"
+            if POSIXFile.isDirectory(path) {
+                include(directory: path, from: location, depth: depth + 1)
+            } else if name.hasSuffix(".cfg") {
+                include(file: path, from: location, depth: depth)
+            }
+        }
+        stack.removeLast()
     }
 
     private mutating func finish() {
@@ -92,4 +152,10 @@ public struct NRPEConfigFile: Sendable {
             commands[name] = prefix.map { "\($0) \(line)" } ?? line
         }
     }
+}
+
+/// Includes that cannot be followed safely (``NRPEConfigFile/errors``), one per line.
+public struct NRPEConfigFileError: Error, CustomStringConvertible {
+    public var errors: [String]
+    public var description: String { errors.joined(separator: "\n") }
 }

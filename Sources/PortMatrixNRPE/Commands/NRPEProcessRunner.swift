@@ -27,6 +27,10 @@ struct NRPEProcessRunner: Sendable {
             return NRPEResult(state: .unknown, output: "NRPE: Unable to create pipe: \(String(cString: strerror(errno)))")
         }
         let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
+        // posix_spawn clones this thread's credentials: no ambient capability (the unit's
+        // CAP_NET_BIND_SERVICE) may pass to /bin/sh and the plugin. Only this thread's ambient
+        // set changes; its own effective capabilities stay.
+        GNUSpawnExtensions.clearAmbientCapabilities()
         let pid: pid_t
         do {
             pid = try spawn(commandLine: commandLine, stdout: writeFD)
@@ -67,7 +71,11 @@ struct NRPEProcessRunner: Sendable {
         // The shell may have left children holding the pipe open; the group goes with it.
         if timedOut { kill(-pid, SIGKILL) }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        if timedOut {
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        } else if !wait(for: pid, status: &status, deadline: deadline) {
+            timedOut = true  // closed stdout and kept running
+        }
 
         if timedOut {
             return NRPEResult(state: .unknown, output: "NRPE: Command timed out after \(timeoutSeconds) seconds")
@@ -79,6 +87,30 @@ struct NRPEProcessRunner: Sendable {
         let exited = status & 0x7f == 0
         let state = exited ? NRPEState(exitCode: (status >> 8) & 0xff) : .unknown
         return NRPEResult(state: state, output: String(decoding: output, as: UTF8.self))
+    }
+
+    /// Reaps `pid` once it exits; a command that closed stdout and kept running gets SIGTERM
+    /// at `deadline`, SIGKILL after the grace, to its whole group. False when it was killed.
+    private func wait(for pid: pid_t, status: inout Int32, deadline: Int64) -> Bool {
+        var pause: UInt32 = 200  // microseconds, doubling: a plugin usually exits right after EOF
+        var killDeadline: Int64?
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return killDeadline == nil }
+            if reaped < 0, errno != EINTR { return killDeadline == nil }  // ECHILD: nothing to wait for
+            let now = Self.now()
+            if killDeadline == nil, now >= deadline {
+                kill(-pid, SIGTERM)
+                killDeadline = now + Int64(killGraceMilliseconds)
+            }
+            if let killDeadline, now >= killDeadline {
+                kill(-pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                return false
+            }
+            usleep(pause)
+            pause = min(pause * 2, 50_000)
+        }
     }
 
     private struct SpawnError: Error { var code: Int32 }
@@ -140,9 +172,18 @@ private enum GNUSpawnExtensions {
         return unsafeBitCast(pointer, to: T.self)
     }
 
+    /// prctl is variadic (Swift does not import it); every argument here is an integer.
+    private typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+    private static let prctlFunction = symbol("prctl", as: Prctl.self)
     private static let pipe2Function = symbol("pipe2", as: Pipe2.self)
     private static let addChdirFunction = symbol("posix_spawn_file_actions_addchdir_np", as: AddChdir.self)
     private static let addClosefromFunction = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddClosefrom.self)
+
+    /// prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL) on the calling thread; a kernel without
+    /// ambient capabilities (before 4.3) has none to pass on.
+    static func clearAmbientCapabilities() {
+        _ = prctlFunction?(47, 4, 0, 0, 0)
+    }
 
     static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
         if let pipe2Function { return pipe2Function(fds, flags) }

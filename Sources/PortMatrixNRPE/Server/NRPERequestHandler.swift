@@ -28,10 +28,15 @@ final class NRPERequestHandler: ChannelInboundHandler {
     private var timeout: Scheduled<Void>?
     private var handshakeCompleted = false
     private let refusals: RefusalLog
+    /// `tls.allowed_clients`; when not empty, no request is served before the client's
+    /// certificate matched one.
+    private let clientPins: [NRPEClientPin]
+    private var clientPinned = false
 
     init(dispatcher: NRPECommandDispatcher, registry: ConnectionRegistry, requestTimeout: TimeAmount, logger: Logger,
-         refusals: RefusalLog) {
+         refusals: RefusalLog, clientPins: [NRPEClientPin] = []) {
         self.refusals = refusals
+        self.clientPins = clientPins
         self.dispatcher = dispatcher
         self.registry = registry
         self.requestTimeout = requestTimeout
@@ -59,6 +64,10 @@ final class NRPERequestHandler: ChannelInboundHandler {
         let packet = unwrapInboundIn(data)
         guard state == .awaitingRequest else { return }
         timeout?.cancel()
+        guard clientPins.isEmpty || clientPinned else {
+            refuse(context: context, "request before the client certificate was checked against tls.allowed_clients")
+            return
+        }
         guard packet.type == .query else {
             refuse(context: context, "received a response packet instead of a query")
             return
@@ -86,7 +95,10 @@ final class NRPERequestHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted = event as? TLSUserEvent { handshakeCompleted = true }
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            handshakeCompleted = true
+            if !clientPins.isEmpty { checkClientPin(context: context) }
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -114,8 +126,33 @@ final class NRPERequestHandler: ChannelInboundHandler {
         state = .done
         let packet = NRPEPacket(version: version, type: .response, resultCode: result.state.rawValue, text: result.output)
         logger.debug("NRPE: answered '\(command)' from \(peer) with a v\(version.rawValue) packet, state \(result.state)")
+        // A client that never reads would hold the connection (and a max_connections slot)
+        // forever: the write gets connection_timeout too.
+        let seconds = requestTimeout.nanoseconds / 1_000_000_000
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: requestTimeout) { [self] in
+            refusals.log(logger, reason: "reply not read", "NRPE: closed connection from \(peer): the reply was not read within \(seconds) s")
+            context.close(promise: nil)
+        }
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: packet.encoded())))
-            .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            .assumeIsolated().whenComplete { [self] _ in
+                timeout?.cancel()
+                context.close(promise: nil)
+            }
+    }
+
+    /// The chain already verified against ca_file; the certificate must also be one of
+    /// `tls.allowed_clients`.
+    private func checkClientPin(context: ChannelHandlerContext) {
+        guard let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate(),
+              let identity = try? NRPEClientPin.Identity(certificate) else {
+            refuse(context: context, "no client certificate to check against tls.allowed_clients")
+            return
+        }
+        guard clientPins.contains(where: { $0.matches(identity) }) else {
+            refuse(context: context, "client certificate '\(identity.subject)' \(identity.fingerprintText) is not in tls.allowed_clients")
+            return
+        }
+        clientPinned = true
     }
 
     /// Closes without a reply, as nrpe does, but says why: once per connection.

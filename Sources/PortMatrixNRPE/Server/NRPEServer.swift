@@ -24,12 +24,18 @@ public final class NRPEServer: Sendable {
     /// sees one consistent configuration.
     private let settings: NIOLockedValueBox<Settings>
     private let listeners = NIOLockedValueBox<[Listener]>([])
+    /// Looks `allowed_hosts` names up; a test injects a counting one.
+    private let resolver: NRPEAccessList.Resolver
+    /// The background lookup of `allowed_hosts` names, every ``NRPEAccessList/refreshInterval``.
+    private let nameRefresh = NIOLockedValueBox<RepeatedTask?>(nil)
 
     private struct Settings: Sendable {
         var configuration: NRPEServerConfiguration
         var accessList: NRPEAccessList
         var sslContext: NIOSSLContext?
         var dispatcher: NRPECommandDispatcher?
+        /// `tls.allowed_clients`, parsed (validated before).
+        var clientPins: [NRPEClientPin] = []
     }
 
     private struct Listener: Sendable {
@@ -40,12 +46,24 @@ public final class NRPEServer: Sendable {
     public var configuration: NRPEServerConfiguration { settings.withLockedValue { $0.configuration } }
 
     /// Throws the configuration's validation errors (``NRPEServerConfigurationErrors``).
-    public init(
+    public convenience init(
         configuration: NRPEServerConfiguration,
         builtins: any NRPEBuiltinCommands = NRPENoBuiltinCommands(),
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
+        try self.init(configuration: configuration, builtins: builtins, logger: logger, eventLoopGroup: eventLoopGroup,
+                      resolver: { NRPEAllowedHost.resolve($0) })
+    }
+
+    init(
+        configuration: NRPEServerConfiguration,
+        builtins: any NRPEBuiltinCommands,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup,
+        resolver: @escaping NRPEAccessList.Resolver
+    ) throws {
+        self.resolver = resolver
         let errors = configuration.validate()
         guard errors.isEmpty else { throw NRPEServerConfigurationErrors(errors: errors) }
         self.builtins = builtins
@@ -53,7 +71,7 @@ public final class NRPEServer: Sendable {
         self.group = eventLoopGroup
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.commandThreads)
         self.registry = ConnectionRegistry(limit: configuration.maxConnections)
-        self.settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts)))
+        self.settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver)))
     }
 
     /// Binds every `listen` address and returns the bound addresses (with the real port when 0 was asked).
@@ -61,7 +79,9 @@ public final class NRPEServer: Sendable {
         // Before the thread pool starts: a failure here has nothing to clean up.
         let prepared = try prepare(configuration)
         threadPool.start()
+        await resolveNames(prepared.accessList)
         settings.withLockedValue { $0 = prepared }
+        startNameRefresh()
         do {
             let bound = try await bind(prepared.configuration.listen)
             logger.info("NRPE: listening", metadata: [
@@ -86,6 +106,7 @@ public final class NRPEServer: Sendable {
         let errors = configuration.validate()
         guard errors.isEmpty else { throw NRPEServerConfigurationErrors(errors: errors) }
         let prepared = try prepare(configuration)
+        await resolveNames(prepared.accessList)
         let previous = settings.withLockedValue { current in
             defer { current = prepared }
             return current.configuration
@@ -118,6 +139,7 @@ public final class NRPEServer: Sendable {
     /// Stops accepting, closes idle connections, lets requests in flight get their reply
     /// (bounded by command_timeout), then releases the command threads.
     public func shutdown() async {
+        nameRefresh.withLockedValue { $0?.cancel() }
         let channels = listeners.withLockedValue { listeners in
             defer { listeners = [] }
             return listeners.map(\.channel)
@@ -130,7 +152,7 @@ public final class NRPEServer: Sendable {
     private func prepare(_ configuration: NRPEServerConfiguration) throws -> Settings {
         Settings(
             configuration: configuration,
-            accessList: try NRPEAccessList(configuration.allowedHosts),
+            accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver),
             sslContext: configuration.tlsMode == .on ? try NRPETLSContext.make(configuration, logger: logger) : nil,
             dispatcher: NRPECommandDispatcher(
                 builtins: builtins,
@@ -138,7 +160,8 @@ public final class NRPEServer: Sendable {
                 allowArguments: configuration.allowArguments,
                 commandTimeoutSeconds: configuration.commandTimeout,
                 threadPool: threadPool
-            ))
+            ),
+            clientPins: configuration.tlsMode == .on ? configuration.allowedClients.compactMap { try? NRPEClientPin(parsing: $0) } : [])
     }
 
     private func bind(_ addresses: [String]) async throws -> [SocketAddress] {
@@ -161,7 +184,7 @@ public final class NRPEServer: Sendable {
     var openConnections: Int { registry.count }
 
     private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
-        let (registry, settings, threadPool, logger, refusals) = (registry, settings, threadPool, logger, refusals)
+        let (registry, settings, logger, refusals) = (registry, settings, logger, refusals)
         return ServerBootstrap.listener(group: group, backlog: configuration.listenBacklog, ipv6Only: ipv6Only)
             .childChannelInitializer { channel in
                 // Runs before the channel is registered: no byte is read from a refused peer.
@@ -173,7 +196,7 @@ public final class NRPEServer: Sendable {
                 let current = settings.withLockedValue { $0 }
                 guard let dispatcher = current.dispatcher else { return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed) }
                 let requestTimeout = TimeAmount.seconds(Int64(current.configuration.connectionTimeout))
-                return current.accessList.isAllowed(channel.remoteAddress, threadPool: threadPool, eventLoop: channel.eventLoop)
+                return channel.eventLoop.makeSucceededFuture(current.accessList.isAllowed(channel.remoteAddress))
                     .flatMapThrowing { allowed in
                         guard allowed else {
                             refusals.log(logger, reason: "allowed_hosts", "NRPE: closed connection from \(peer) without reply: host not in allowed_hosts")
@@ -186,10 +209,44 @@ public final class NRPEServer: Sendable {
                         try handlers.addHandler(ByteToMessageHandler(NRPEPacketDecoder()))
                         try handlers.addHandler(NRPERequestHandler(
                             dispatcher: dispatcher, registry: registry, requestTimeout: requestTimeout, logger: logger,
-                            refusals: refusals
+                            refusals: refusals, clientPins: current.clientPins
                         ))
                     }
             }
+    }
+
+    /// Looks the `allowed_hosts` names up before the list serves a connection, on the command
+    /// threads (getaddrinfo blocks); warns about `[any]` and names that do not resolve.
+    private func resolveNames(_ accessList: NRPEAccessList) async {
+        if accessList.allowsAny {
+            logger.warning("NRPE: allowed_hosts is [any]: every address may query this agent")
+        }
+        guard !accessList.names.isEmpty else { return }
+        let failed = (try? await threadPool.runIfActive { accessList.refresh() }) ?? accessList.names
+        if !failed.isEmpty {
+            logger.warning("NRPE: allowed_hosts names that do not resolve (no connection matches them yet): \(failed.joined(separator: ", "))")
+        }
+    }
+
+    /// Refreshes the current list's names in the background; connections never wait for it.
+    private func startNameRefresh() {
+        let (settings, threadPool, logger) = (settings, threadPool, logger)
+        let interval = NRPEAccessList.refreshInterval
+        let task = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            let accessList = settings.withLockedValue { $0.accessList }
+            guard !accessList.names.isEmpty else { return }
+            threadPool.submit { state in
+                guard case .active = state else { return }
+                let failed = accessList.refresh()
+                if !failed.isEmpty {
+                    logger.warning("NRPE: allowed_hosts names that no longer resolve (their last addresses stay allowed): \(failed.joined(separator: ", "))")
+                }
+            }
+        }
+        nameRefresh.withLockedValue { previous in
+            previous?.cancel()
+            previous = task
+        }
     }
 
     private func loadExternalCommands(_ configuration: NRPEServerConfiguration) -> [String: String] {

@@ -28,7 +28,8 @@ public struct NRPEServerConfiguration: Sendable {
 
     /// `host:port`, `[v6]:port`; port 0 picks a free port (see ``NRPEServer/start()``).
     public var listen: [String] = ["0.0.0.0:5666", "[::]:5666"]
-    /// IPv4, IPv4/prefix, IPv6, IPv6/prefix or a host name resolved per connection. Empty = anyone.
+    /// IPv4, IPv4/prefix, IPv6, IPv6/prefix or a host name (resolved at start, at reload and
+    /// every 5 minutes); `["any"]` allows every address. Empty is a validation error.
     public var allowedHosts: [String] = ["127.0.0.1", "::1"]
     public var tlsMode: TLSMode = .on
     /// PEM files; when both are nil a self-signed certificate is kept in ``stateDirectory``.
@@ -37,6 +38,9 @@ public struct NRPEServerConfiguration: Sendable {
     /// CA bundle that client certificates must chain to (needed for `ask` and `require`).
     public var caFile: String?
     public var clientCertificates: ClientCertificates = .none
+    /// With `require`: only these client certificates (`sha256:…` fingerprints or subjects such
+    /// as `CN=nagios`) are served; empty = any certificate that chains to ``caFile``.
+    public var allowedClients: [String] = []
     /// Where the generated certificate and key live (the key with mode 0600).
     public var stateDirectory: String = "/var/lib/portmatrix"
     /// External commands, name -> command line; they win over nrpe.cfg definitions.
@@ -88,9 +92,24 @@ extension NRPEServerConfiguration {
                 errors.append(.init(key: "listen[\(index)]", message: "\(error)"))
             }
         }
-        for (index, entry) in allowedHosts.enumerated() {
+        if allowedHosts.isEmpty {
+            errors.append(.init(key: "allowed_hosts", message: "is empty; list the monitoring servers, or write [any] to allow every address"))
+        }
+        let isAny = { (entry: String) in entry.trimmingWhitespace().lowercased() == NRPEAccessList.anyKeyword }
+        if allowedHosts.contains(where: isAny), allowedHosts.count > 1 {
+            errors.append(.init(key: "allowed_hosts", message: "'any' allows every address and goes alone"))
+        }
+        for (index, entry) in allowedHosts.enumerated() where !isAny(entry) {
             do { _ = try NRPEAllowedHost(parsing: entry) } catch {
                 errors.append(.init(key: "allowed_hosts[\(index)]", message: "\(error)"))
+            }
+        }
+        if !allowedClients.isEmpty, tlsMode == .off || clientCertificates != .require {
+            errors.append(.init(key: "tls.allowed_clients", message: "needs client_certs: require"))
+        }
+        for (index, entry) in allowedClients.enumerated() {
+            do { _ = try NRPEClientPin(parsing: entry) } catch {
+                errors.append(.init(key: "tls.allowed_clients[\(index)]", message: "\(error)"))
             }
         }
         if (certFile == nil) != (keyFile == nil) {

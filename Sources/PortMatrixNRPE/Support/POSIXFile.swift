@@ -13,7 +13,9 @@ enum POSIXFile {
         var description: String { "\(path): \(operation) failed: \(String(cString: strerror(code)))" }
     }
 
-    static func read(_ path: String) throws(Failure) -> String {
+    /// The file as text; above `limit` bytes it fails with EFBIG (checked while reading, so a
+    /// FIFO or a growing file cannot make it read forever).
+    static func read(_ path: String, limit: Int = .max) throws(Failure) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(path: path, operation: "open", code: errno) }
         defer { close(fd) }
@@ -25,6 +27,7 @@ enum POSIXFile {
             guard count >= 0 else { throw Failure(path: path, operation: "read", code: errno) }
             if count == 0 { break }
             bytes += chunk[..<count]
+            if bytes.count > limit { throw Failure(path: path, operation: "read (larger than \(limit) bytes)", code: EFBIG) }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -44,6 +47,18 @@ enum POSIXFile {
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// The path with links and `..` resolved, nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
 
     static func makeDirectory(_ path: String, mode: mode_t) throws(Failure) {
         guard mkdir(path, mode) == 0 || errno == EEXIST else { throw Failure(path: path, operation: "mkdir", code: errno) }

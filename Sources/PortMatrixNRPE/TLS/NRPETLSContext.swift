@@ -5,6 +5,12 @@ import NIOSSL
 /// anonymous-DH fallback is not offered; BoringSSL has no ADH and every 4.x client works
 /// without it).
 enum NRPETLSContext {
+    /// ECDHE with AES-GCM or ChaCha20-Poly1305, for ECDSA and RSA certificates.
+    static let cipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
     static func make(_ configuration: NRPEServerConfiguration, logger: Logger) throws -> NIOSSLContext {
         let certFile: String
         let keyFile: String
@@ -23,6 +29,9 @@ enum NRPETLSContext {
         )
         tls.minimumTLSVersion = .tlsv12
         tls.maximumTLSVersion = .tlsv13
+        // TLS 1.2: forward-secret key exchange and AEAD only (NIOSSL's default list still has
+        // RSA key exchange and CBC). Every TLS 1.3 suite already is; check_nrpe 4.x offers these.
+        tls.cipherSuites = Self.cipherSuites
         if let caFile = configuration.caFile {
             tls.trustRoots = .file(caFile)
             tls.sendCANameList = true

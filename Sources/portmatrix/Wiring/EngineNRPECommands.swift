@@ -42,6 +42,7 @@ extension NRPEServerConfiguration {
         keyFile = settings.keyFile
         caFile = settings.caFile
         clientCertificates = ClientCertificates(rawValue: settings.clientCerts.rawValue) ?? .none
+        allowedClients = settings.allowedClients
         stateDirectory = settings.stateDirectory
         commands = settings.commands
         allowArguments = settings.allowArguments
