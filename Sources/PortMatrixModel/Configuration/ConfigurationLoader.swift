@@ -301,12 +301,13 @@ struct ConfigurationParser {
     }
 
     private mutating func parseListeners(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: ["unexpected", "allow", "ignore_loopback"]) {
+        for (key, item) in try value.mapping(allowed: ["unexpected", "allow", "ignore_loopback", "local"]) {
             reader.attempt {
                 switch key {
                 case "unexpected": config.listeners.unexpected = Status(rawValue: try item.oneOf(["ok", "warning", "critical"]))!
                 case "allow": config.listeners.allow = try item.list().map { try $0.portSpec() }
                 case "ignore_loopback": config.listeners.ignoreLoopback = try item.bool()
+                case "local": config.listeners.local = try item.bool()
                 default: break
                 }
             }

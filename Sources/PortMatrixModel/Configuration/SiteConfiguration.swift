@@ -91,6 +91,9 @@ public struct ListenerSettings: Sendable, Hashable {
     /// Loopback-only sockets (local resolvers, MTAs' pickup ports) cannot be reached from the
     /// network, so by default they are never unexpected.
     public var ignoreLoopback: Bool
+    /// false on a host that stands in for the appliance (beside a closed one): its own sockets
+    /// say nothing about the appliance's, so paths into a local role are not checked here.
+    public var local: Bool = true
 
     public init(unexpected: Status = .warning, allow: [PortSpec] = [], ignoreLoopback: Bool = true) {
         self.unexpected = unexpected

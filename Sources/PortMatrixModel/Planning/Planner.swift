@@ -35,7 +35,11 @@ public struct Planner: Sendable {
         }
         let roles = Set(configuration.roles)
         let probesFromHere = roles.contains(path.source)
-        let listensHere = roles.contains(path.target)
+        let listensHere = roles.contains(path.target) && configuration.listeners.local
+        if !probesFromHere && roles.contains(path.target) && !configuration.listeners.local {
+            let reason = "not checked here: listeners.local is off (this host stands in for \(path.target); check its inbound ports from the source side)"
+            return PlannedPath(path: path, skipReason: reason, checks: [], missingTargets: [], expectClosed: expectClosed, notes: notes)
+        }
         guard probesFromHere || listensHere else {
             let reason = "not checked here: neither \(path.source) nor \(path.target) is a local role (roles: \(configuration.roles.joined(separator: ", ")))"
             return PlannedPath(path: path, skipReason: reason, checks: [], missingTargets: [], expectClosed: expectClosed, notes: notes)
