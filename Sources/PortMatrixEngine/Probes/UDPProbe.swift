@@ -29,7 +29,8 @@ public struct UDPProbe: Probe {
         } catch {
             let failure = ProbeFailure.from(error, phase: .reading)
             let observations = Observations(udp: failure.reason == .refused ? .refused : nil)
-            let message = failure.reason == .refused ? "port unreachable (ICMP): closed" : failure.message
+            // An ICMP error read from the socket names its sender already ("closed: 10.0.0.5 answered ...").
+            let message = failure.reason == .refused && !failure.message.hasPrefix("closed") ? "port unreachable (ICMP): closed" : failure.message
             return .failure(failure.reason, message, status: failure.status, observations: observations)
         }
     }

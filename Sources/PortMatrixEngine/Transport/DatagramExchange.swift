@@ -56,67 +56,29 @@ enum DatagramExchange {
         if case .v6 = target { wildcard = "::" } else { wildcard = "0.0.0.0" }
         let local = try source ?? SocketAddress(ipAddress: wildcard, port: 0)
 
-        let promise = eventLoop.makePromise(of: Answer.self)
-        let channel: any Channel
+        // Our own socket with IP_RECVERR, so an ICMP error names its sender. NIO cannot carry
+        // it: its datagram channel closes itself on any ICMP error other than port unreachable.
+        let socket: DatagramSocket
         do {
-            channel = try await DatagramBootstrap(group: eventLoop)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(AnswerHandler(promise: promise, accept: accept))
-                    }
-                }
-                .bind(to: local).get()
-        } catch {
-            promise.fail(ProbeFailure.cancelled)
-            throw ProbeFailure.from(error, phase: .binding)
+            socket = try DatagramSocket(bindingTo: local, connectingTo: target)
+        } catch let failure as SocketDialer.Failure {
+            throw ProbeFailure.from(errno: failure.errorNumber, phase: .binding, detail: String(cString: strerror(failure.errorNumber)))
         }
-        let timeout = eventLoop.scheduleTask(deadline: request.deadline) { promise.succeed(.silent) }
-        defer { timeout.cancel() }
-        return try await withTaskCancellationHandler {
-            do {
-                try await channel.connect(to: target).get()
-                try await channel.writeAndFlush(channel.allocator.buffer(bytes: payload)).get()
-                let answer = try await promise.futureResult.get()
-                try? await channel.close()
-                let total = NIODeadline.now().seconds(since: started)
-                var timings = PhaseTimings(resolve: resolved.seconds(since: started), total: total)
-                if case .answered = answer { timings.firstByte = total - (timings.resolve ?? 0) }
-                return Result(answer: answer, timings: timings, peerAddress: target.endpointText)
-            } catch {
-                promise.fail(ProbeFailure.cancelled)
-                try? await channel.close()
-                throw Task.isCancelled ? ProbeFailure.cancelled : ProbeFailure.from(error, phase: .reading)
-            }
+        defer { socket.close() }
+        let port = "udp/\(target.port ?? 0)"
+        let deadline = request.deadline
+        let answer: Answer = try await withTaskCancellationHandler {
+            try await SocketDialer.pool.runIfActive(eventLoop: eventLoop) { () throws -> Answer in
+                try socket.exchange(payload, until: deadline, port: port, accept: accept)
+            }.get()
         } onCancel: {
-            promise.fail(ProbeFailure.cancelled)
-            channel.close(promise: nil)
+            socket.interrupt()
         }
-    }
-
-    private final class AnswerHandler: ChannelInboundHandler {
-        typealias InboundIn = AddressedEnvelope<ByteBuffer>
-        let promise: EventLoopPromise<Answer>
-        let accept: @Sendable (ByteBuffer) -> Bool
-
-        init(promise: EventLoopPromise<Answer>, accept: @escaping @Sendable (ByteBuffer) -> Bool) {
-            self.promise = promise
-            self.accept = accept
-        }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            let datagram = unwrapInboundIn(data).data
-            let receivedAt = WallClock.now()
-            if accept(datagram) { promise.succeed(.answered(datagram, receivedAt: receivedAt)) }
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            promise.fail(ProbeFailure.from(error, phase: .reading))
-        }
-
-        func channelInactive(context: ChannelHandlerContext) {
-            promise.fail(ProbeFailure.cancelled)
-            context.fireChannelInactive()
-        }
+        if Task.isCancelled { throw ProbeFailure.cancelled }
+        let total = NIODeadline.now().seconds(since: started)
+        var timings = PhaseTimings(resolve: resolved.seconds(since: started), total: total)
+        if case .answered = answer { timings.firstByte = total - (timings.resolve ?? 0) }
+        return Result(answer: answer, timings: timings, peerAddress: target.endpointText)
     }
 }
 

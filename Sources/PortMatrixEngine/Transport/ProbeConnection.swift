@@ -3,6 +3,12 @@ import NIOPosix
 import NIOSSL
 import PortMatrixModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One TCP conversation of a probe: resolve, bind, connect (directly or through an HTTP CONNECT
 /// proxy), bounded reads, writes, TLS first or in-band. Every TCP probe talks through this type,
 /// so connect, proxy, TLS and read limits exist once.
@@ -34,7 +40,9 @@ final class ProbeConnection {
 
     /// Connects to `request.host:port`, through `request.proxy` when set. The channel is handed
     /// to `closer` as soon as it exists so a cancelled task closes it.
-    static func open(_ request: ProbeRequest, on eventLoop: any EventLoop, closer: ChannelCloser) async throws -> ProbeConnection {
+    /// `maximumSegmentSize` sets TCP_MAXSEG before connect (the MTU black hole retry).
+    static func open(_ request: ProbeRequest, on eventLoop: any EventLoop, closer: ChannelCloser,
+                     maximumSegmentSize: Int32? = nil) async throws -> ProbeConnection {
         let started = NIODeadline.now()
         let dialHost = request.proxy?.host ?? request.host
         let dialPort = request.proxy?.port ?? request.port
@@ -62,17 +70,14 @@ final class ProbeConnection {
         }
         try Task.checkCancellation()
 
-        var lastFailure = ProbeFailure(.connectTimeout, "connect timed out")
+        var lastFailure = ProbeFailure.noAnswer
         var connected: (any Channel, NIOLoopBound<BoundedReader>)?
         for address in candidates {
-            let remaining = request.deadline - .now()
-            guard remaining > .zero else { break }
+            guard request.deadline - .now() > .zero else { break }
             // The reader is created with the channel, before the first byte can arrive (an SMTP
             // greeting comes right after connect), and handed out through this promise.
             let readerPromise = eventLoop.makePromise(of: NIOLoopBound<BoundedReader>.self)
-            var bootstrap = ClientBootstrap(group: eventLoop)
-                .connectTimeout(remaining)
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            let bootstrap = ClientBootstrap(group: eventLoop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let reader = BoundedReader(capacity: bufferCapacity)
@@ -80,16 +85,24 @@ final class ProbeConnection {
                         readerPromise.succeed(NIOLoopBound(reader, eventLoop: channel.eventLoop))
                     }
                 }
-            if let source { bootstrap = bootstrap.bind(to: source) }
             do {
-                let channel = try await bootstrap.connect(to: address).get()
+                // Our own socket, so an ICMP answer can be read with its sender (SocketDialer).
+                let options = SocketDialer.Options(source: source, maximumSegmentSize: maximumSegmentSize)
+                let fd = try await SocketDialer.connect(to: address, deadline: request.deadline, options: options, on: eventLoop)
+                let channel: any Channel
+                do {
+                    channel = try await bootstrap.withConnectedSocket(fd).get()
+                } catch {
+                    _ = Glibc.close(fd)
+                    throw error
+                }
                 closer.attach(channel)
                 let reader = try await readerPromise.futureResult.get()
                 connected = (channel, reader)
                 break
             } catch {
                 readerPromise.fail(error)
-                lastFailure = ProbeFailure.from(error, phase: .connecting)
+                lastFailure = ProbeFailure.connecting(to: address, transport: request.transport, error)
                 // A source address that is not ours fails the same way for every candidate.
                 if lastFailure.reason == .sourceAddress || error is CancellationError { break }
             }

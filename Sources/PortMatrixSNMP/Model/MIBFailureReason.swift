@@ -25,6 +25,8 @@ public enum MIBFailureReason: Int, Sendable, Codable, CaseIterable {
     case ntpOffset = 22
     case latency = 23
     case discouraged = 24
+    case rejected = 25
+    case mtuBlackhole = 26
 
     /// Looks up a reason by the engine's name (`connect_timeout`); unknown names map to `internal`.
     public init(name: String) {
@@ -58,6 +60,8 @@ public enum MIBFailureReason: Int, Sendable, Codable, CaseIterable {
         case .ntpOffset: "ntp_offset"
         case .latency: "latency"
         case .discouraged: "discouraged"
+        case .rejected: "rejected"
+        case .mtuBlackhole: "mtu_blackhole"
         }
     }
 }

@@ -1,0 +1,114 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A TCP connect on a socket of our own, so that what the network answered can be read from
+/// the socket's error queue before it is closed (NIO closes a socket whose connect failed, and
+/// with it the queue). The connected socket is then handed to NIO (`withConnectedSocket`).
+///
+/// The connect blocks on a thread of its own pool (`SO_SNDTIMEO` bounds it; cancelling shuts
+/// the socket down, which ends the connect): an idle thread costs nothing while it waits, and
+/// one pool thread per concurrent check keeps connects from queueing behind each other.
+/// `trace` reuses it with a TTL (`Options.timeToLive`).
+enum SocketDialer {
+    struct Options: Sendable {
+        var source: SocketAddress?
+        /// `TCP_MAXSEG` before connect: the MSS we announce (536 gets past MTU black holes).
+        var maximumSegmentSize: Int32?
+        /// `IP_TTL` / `IPV6_UNICAST_HOPS`.
+        var timeToLive: Int32?
+    }
+
+    /// A connect that did not happen, with what the network said, if it said anything.
+    struct Failure: Error, Sendable {
+        var errorNumber: Int32
+        /// The ICMP/ICMPv6 error that ended the connect; nil for a RST (refused), silence or a local error.
+        var report: SocketErrorReport?
+        var timedOut: Bool { errorNumber == EINPROGRESS || errorNumber == ETIMEDOUT || errorNumber == EAGAIN }
+    }
+
+    /// One thread per concurrently connecting check (the engine runs 32 at a time by default).
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 32)
+        pool.start()
+        return pool
+    }()
+
+    /// The connected descriptor; the caller owns it (NIO closes it with its channel).
+    static func connect(to address: SocketAddress, deadline: NIODeadline, options: Options = Options(),
+                        on eventLoop: any EventLoop) async throws -> Int32 {
+        let ipv6: Bool
+        if case .v6 = address { ipv6 = true } else { ipv6 = false }
+        #if canImport(Glibc)
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #else
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw Failure(errorNumber: errno, report: nil) }
+        do {
+            try configure(fd, ipv6: ipv6, options: options)
+        } catch {
+            close(fd)
+            throw error
+        }
+        let remaining = max(Int64(1), (deadline - .now()).nanoseconds / 1000)
+        var timeout = timeval(tv_sec: Int(remaining / 1_000_000), tv_usec: Int(remaining % 1_000_000))
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+
+        let connecting = Connecting()
+        let future = pool.runIfActive(eventLoop: eventLoop) { () throws -> Int32 in
+            let result = address.withSockAddr { pointer, size in Glibc.connect(fd, pointer, socklen_t(size)) }
+            connecting.state.withLock { $0 = false }
+            if result == 0 { return fd }
+            let code = errno
+            let report = SocketErrorQueue.read(fd)
+            close(fd)
+            throw Failure(errorNumber: code, report: report)
+        }
+        return try await withTaskCancellationHandler {
+            let connected = try await future.get()
+            // The conversation runs as usual: ICMP errors soft again, no timeout on writes.
+            SocketErrorQueue.enable(connected, ipv6: ipv6, on: false)
+            var none = timeval()
+            _ = setsockopt(connected, SOL_SOCKET, SO_SNDTIMEO, &none, socklen_t(MemoryLayout<timeval>.size))
+            return connected
+        } onCancel: {
+            // Ends a connect in progress; the pool thread then closes the socket. Once the
+            // connect returned, the descriptor may be NIO's or closed (and its number reused).
+            connecting.state.withLock { inProgress in
+                if inProgress { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+            }
+        }
+    }
+
+    private final class Connecting: Sendable {
+        let state = Mutex(true)
+    }
+
+    private static func configure(_ fd: Int32, ipv6: Bool, options: Options) throws {
+        var one: Int32 = 1
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        SocketErrorQueue.enable(fd, ipv6: ipv6)
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, size)
+        if var segment = options.maximumSegmentSize {
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_MAXSEG, &segment, size)
+        }
+        if var ttl = options.timeToLive {
+            if ipv6 {
+                _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_UNICAST_HOPS, &ttl, size)
+            } else {
+                _ = setsockopt(fd, Int32(IPPROTO_IP), IP_TTL, &ttl, size)
+            }
+        }
+        if let source = options.source {
+            let result = source.withSockAddr { pointer, length in bind(fd, pointer, socklen_t(length)) }
+            guard result == 0 else { throw Failure(errorNumber: errno, report: nil) }
+        }
+    }
+}
