@@ -49,6 +49,7 @@ struct AgentProcessTests {
         schedule: { interval: 2s, timeout: 1s, jitter: 0s }
         nrpe: { listen: ["127.0.0.1:\(nrpePort)"], tls: { mode: off } }
         snmp: { mode: agentx, agentx_socket: \(socket), ping_interval: 1s, state_directory: \(dir.path)/snmp-state }
+        agent: { user: root }
         """.write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("agent.log")
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)

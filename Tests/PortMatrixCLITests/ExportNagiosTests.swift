@@ -116,6 +116,7 @@ struct ExportNagiosTests {
             listeners: { unexpected: ok }
             nrpe: { listen: ["127.0.0.1:\(port)"], tls: { mode: \(tls ? "on" : "off") }, state_directory: \(dir.path)/\(host)-state }
             snmp: { mode: off }
+            agent: { user: root }
             """.write(to: config, atomically: true, encoding: .utf8)
             gateways.append(Gateway(host: host, config: config, port: port, tls: tls))
         }

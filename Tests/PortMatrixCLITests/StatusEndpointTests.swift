@@ -24,6 +24,7 @@ struct StatusEndpointTests {
         nrpe: { listen: ["127.0.0.1:\(nrpePort)"], tls: { mode: off } }
         snmp: { mode: off }
         status_endpoint: { listen: ["127.0.0.1:\(statusPort)"] }
+        agent: { user: root }
         """.write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("agent.log")
         let agent = try Spawned(executable: CLIRunner.executable.path, arguments: ["agent", "--config", config.path],

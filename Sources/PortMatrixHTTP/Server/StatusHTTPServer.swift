@@ -28,6 +28,8 @@ public actor StatusHTTPServer {
     /// Bound listeners by the `listen` text they came from, in `listen` order.
     private var listeners: [(text: String, channel: any Channel)] = []
     private var isShutDown = false
+    /// False between `bind()` and `serve()`: listeners are bound but accept nothing yet.
+    private var accepting = true
 
     public init(listen: [String], routes: any StatusHTTPRoutes, limits: StatusHTTPLimits = StatusHTTPLimits(), logger: Logger,
                 access: StatusHTTPAccess = .loopbackOnly, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
@@ -44,6 +46,21 @@ public actor StatusHTTPServer {
     /// On any failure nothing stays bound.
     public func start() async throws -> [SocketAddress] {
         try await update(listen: listen)
+    }
+
+    /// `start()` without accepting: connections wait in the kernel's backlog until `serve()`, so
+    /// a daemon started as root answers nothing before it has dropped root.
+    public func bind() async throws -> [SocketAddress] {
+        accepting = false
+        return try await update(listen: listen)
+    }
+
+    /// Starts accepting on the listeners `bind()` opened (and on any bound later).
+    public func serve() async throws {
+        accepting = true
+        for listener in listeners {
+            try await listener.channel.setOption(ChannelOptions.autoRead, value: true).get()
+        }
     }
 
     /// Moves to a new set of addresses: listeners whose text is unchanged stay (with their
@@ -64,7 +81,9 @@ public actor StatusHTTPServer {
         do {
             for (text, address) in addresses {
                 do {
-                    opened.append((text, try await bootstrap(ipv6Only: address.isIPv6).bind(host: address.host, port: address.port).get()))
+                    opened.append((text, try await bootstrap(ipv6Only: address.isIPv6)
+                        .serverChannelOption(ChannelOptions.autoRead, value: accepting)
+                        .bind(host: address.host, port: address.port).get()))
                 } catch {
                     throw StatusHTTPServerError.cannotListen(text, ListenAddress.bindFailureReason(error))
                 }

@@ -74,24 +74,43 @@ public final class NRPEServer: Sendable {
         self.settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver)))
     }
 
-    /// Binds every `listen` address and returns the bound addresses (with the real port when 0 was asked).
+    /// Binds every `listen` address and answers on them: `bind()` then `serve()`. Returns the
+    /// bound addresses (with the real port when 0 was asked).
     public func start() async throws -> [SocketAddress] {
-        // Before the thread pool starts: a failure here has nothing to clean up.
-        let prepared = try prepare(configuration)
-        threadPool.start()
-        await resolveNames(prepared.accessList)
-        settings.withLockedValue { $0 = prepared }
-        startNameRefresh()
+        let bound = try await bind()
+        do { try await serve() } catch {
+            await shutdown()
+            throw error
+        }
+        return bound
+    }
+
+    /// Binds every `listen` address without accepting: connections wait in the kernel's backlog
+    /// until `serve()`, so a daemon started as root can bind, drop root, and only then answer.
+    public func bind() async throws -> [SocketAddress] {
         do {
-            let bound = try await bind(prepared.configuration.listen)
+            let bound = try await bind(configuration.listen, accepting: false)
             logger.info("NRPE: listening", metadata: [
                 "addresses": "\(bound.map(\.listenText))",
-                "tls": "\(prepared.sslContext == nil ? "off" : "on")",
+                "tls": "\(configuration.tlsMode == .on ? "on" : "off")",
             ])
             return bound
         } catch {
             await shutdown()
             throw error
+        }
+    }
+
+    /// Starts answering on the bound listeners. The TLS material is read (or generated in
+    /// `state_directory`) here, as whoever runs the process by then, never before a drop of root.
+    public func serve() async throws {
+        let prepared = try prepare(configuration)
+        threadPool.start()
+        await resolveNames(prepared.accessList)
+        settings.withLockedValue { $0 = prepared }
+        startNameRefresh()
+        for listener in listeners.withLockedValue({ $0 }) {
+            try await listener.channel.setOption(ChannelOptions.autoRead, value: true).get()
         }
     }
 
@@ -164,13 +183,15 @@ public final class NRPEServer: Sendable {
             clientPins: configuration.tlsMode == .on ? configuration.allowedClients.compactMap { try? NRPEClientPin(parsing: $0) } : [])
     }
 
-    private func bind(_ addresses: [String]) async throws -> [SocketAddress] {
+    private func bind(_ addresses: [String], accepting: Bool = true) async throws -> [SocketAddress] {
         var bound: [SocketAddress] = []
         for text in addresses {
             let address = try ListenAddress(parsing: text)
             let channel: any Channel
             do {
-                channel = try await bootstrap(ipv6Only: address.isIPv6).bind(host: address.host, port: address.port).get()
+                channel = try await bootstrap(ipv6Only: address.isIPv6)
+                    .serverChannelOption(ChannelOptions.autoRead, value: accepting)
+                    .bind(host: address.host, port: address.port).get()
             } catch {
                 throw NRPEListenError(address: text, underlying: error)
             }

@@ -31,6 +31,8 @@ public final class SNMPAgent: Sendable {
     private struct Running: Sendable {
         let mailbox: NetSNMPMailbox
         let finished: DispatchSemaphore
+        /// Signalled by `serve()`: until then the net-snmp thread handles no request.
+        let serving: DispatchSemaphore
     }
 
     public init(configuration: SNMPAgentConfiguration, logger: Logger) {
@@ -49,6 +51,14 @@ public final class SNMPAgent: Sendable {
     /// still missing, it attaches later). Throws on invalid configuration or, in master mode,
     /// when it cannot listen.
     public func start() throws {
+        try bind()
+        serve()
+    }
+
+    /// `start()` without answering: the master port is bound or the AgentX session opened, but
+    /// the net-snmp thread handles no request (they wait in the socket) until `serve()`, so a
+    /// daemon started as root answers nothing before it has dropped root.
+    public func bind() throws {
         guard configuration.mode != .off else { return }
         guard let root = OID(configuration.rootOID) else {
             throw SNMPAgentError.invalidConfiguration("root_oid '\(configuration.rootOID)' is not a dotted OID")
@@ -75,26 +85,32 @@ public final class SNMPAgent: Sendable {
         let result = NIOLockedValueBox<Result<Void, SNMPAgentError>?>(nil)
         let started = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
+        let serving = DispatchSemaphore(value: 0)
         let thread = Thread { [configuration, healthState, subtrees] in
             // Created on its thread: the runtime never leaves it.
             let runtime = NetSNMPRuntime(
                 configuration: configuration, files: files, subtrees: subtrees,
                 notifications: NetSNMPNotifier(root: root), mailbox: mailbox, logSink: logSink, health: healthState)
-            runtime.run { outcome in
+            runtime.run(started: { outcome in
                 result.withLockedValue { $0 = outcome }
                 started.signal()
-            }
+            }, serving: { serving.wait() })
             finished.signal()
         }
         thread.name = "portmatrix-snmp"
         thread.start()
         started.wait()
         try result.withLockedValue { $0 }?.get()
-        running.withLockedValue { $0 = Running(mailbox: mailbox, finished: finished) }
+        running.withLockedValue { $0 = Running(mailbox: mailbox, finished: finished, serving: serving) }
         logger.info("SNMP agent started", metadata: [
             "mode": "\(configuration.mode.rawValue)", "root": "\(root)",
             "endpoint": "\(configuration.mode == .agentx ? configuration.agentXSocket : configuration.listen.joined(separator: ","))",
         ])
+    }
+
+    /// Lets the net-snmp thread handle requests (after `bind()`); queued ones are answered now.
+    public func serve() {
+        running.withLockedValue { $0 }?.serving.signal()
     }
 
     /// Serves `snapshot` from now on and sends a notification for each path whose status differs
@@ -127,6 +143,7 @@ public final class SNMPAgent: Sendable {
             return current
         }) else { return }
         running.mailbox.post(.stop)
+        running.serving.signal()  // bound but never served: the thread still has to stop
         running.finished.wait()
         logger.info("SNMP agent stopped")
     }

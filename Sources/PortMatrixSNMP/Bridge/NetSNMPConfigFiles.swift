@@ -1,21 +1,22 @@
 import Foundation
 
 /// The agent's own net-snmp configuration: access control and trap sinks as net-snmp config
-/// lines (there is no stable C API for them), written below the state directory so nothing
-/// under /etc/snmp or /var/lib/snmp is read or touched.
+/// lines (there is no stable C API for them), given to net-snmp in a private directory so
+/// nothing under /etc/snmp or /var/lib/snmp is read or touched.
 struct NetSNMPConfigFiles {
     static let applicationName = "portmatrix-snmp"
     static let viewName = "portmatrix"
 
-    let configurationDirectory: String
+    let stateDirectory: String
+    /// Where net-snmp saves its persistent data (at shutdown): `<state_directory>/persist`.
     let persistentDirectory: String
-    /// `<configurationDirectory>/portmatrix-snmp.conf`.
+    /// The content of net-snmp's configuration file, `portmatrix-snmp.conf`.
     let agentConfiguration: String
     /// createUser lines for the persistent file, where net-snmp turns them into localized keys.
     let createUserLines: [String]
 
     init(configuration: SNMPAgentConfiguration, root: OID) throws {
-        configurationDirectory = configuration.stateDirectory + "/conf"
+        stateDirectory = configuration.stateDirectory
         persistentDirectory = configuration.stateDirectory + "/persist"
         var lines = ["# Written by portmatrix at every start; edits are lost."]
         createUserLines = try configuration.users.map(Self.createUser)
@@ -40,22 +41,18 @@ struct NetSNMPConfigFiles {
         agentConfiguration = lines.joined(separator: "\n") + "\n"
     }
 
-    /// Creates the directories and writes both files; the persistent file keeps the engine id
-    /// and boot counter but drops the previous users, so removed users are really gone.
-    func write() throws {
-        let files = FileManager.default
-        for directory in [configurationDirectory, persistentDirectory] {
-            try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        try agentConfiguration.write(toFile: configurationDirectory + "/\(Self.applicationName).conf", atomically: true, encoding: .utf8)
-        let persistentFile = persistentDirectory + "/\(Self.applicationName).conf"
-        let previous = (try? String(contentsOfFile: persistentFile, encoding: .utf8)) ?? ""
+    /// Writes both files for net-snmp's start (see ``NetSNMPStartupFiles``): the persistent one
+    /// keeps the engine id and boot counter of the state directory's but drops the previous
+    /// users, so removed users are really gone. Creates the state directory when missing; its
+    /// `persist` folder is net-snmp's to create when it saves.
+    func write() throws -> NetSNMPStartupFiles {
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let previous = try NetSNMPStartupFiles.previousPersistentFile(stateDirectory: stateDirectory, name: Self.applicationName)
         let kept = previous.split(separator: "\n", omittingEmptySubsequences: false).filter {
             !$0.hasPrefix("usmUser") && !$0.hasPrefix("createUser")
         }.map(String.init)
         let persistent = (kept.filter { !$0.isEmpty } + createUserLines).joined(separator: "\n") + "\n"
-        try persistent.write(toFile: persistentFile, atomically: true, encoding: .utf8)
-        _ = try? files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: persistentFile)
+        return try NetSNMPStartupFiles(configuration: agentConfiguration, persistent: persistent, name: Self.applicationName)
     }
 
     private static func createUser(_ user: SNMPAgentConfiguration.User) throws -> String {

@@ -16,6 +16,9 @@ final class NetSNMPRuntime {
     private let logSink: NetSNMPLogSink
     private let health: NIOLockedValueBox<SNMPAgentHealth>
     private var stopping = false
+    /// The logging callback's argument. Unregistered before snmp_shutdown, whose clear_callback
+    /// would free() it: a Swift object, so the heap was corrupted at every stop.
+    private lazy var logSinkArgument = Unmanaged.passRetained(logSink).toOpaque()
 
     init(
         configuration: SNMPAgentConfiguration, files: NetSNMPConfigFiles, subtrees: [MIBSubtree],
@@ -31,9 +34,9 @@ final class NetSNMPRuntime {
         self.health = health
     }
 
-    /// Initialises net-snmp, reports the outcome through `started`, then serves until a stop
-    /// command arrives.
-    func run(started: (Result<Void, SNMPAgentError>) -> Void) {
+    /// Initialises net-snmp, reports the outcome through `started`, waits for `serving` to
+    /// return, then serves until a stop command arrives.
+    func run(started: (Result<Void, SNMPAgentError>) -> Void, serving: () -> Void) {
         do {
             try start()
         } catch {
@@ -46,6 +49,7 @@ final class NetSNMPRuntime {
             $0.connected = configuration.mode == .master || pm_agentx_connected() != 0
         }
         started(.success(()))
+        serving()
         while !stopping {
             agent_check_and_process(1)
             if configuration.mode == .agentx {
@@ -58,7 +62,9 @@ final class NetSNMPRuntime {
 
     private func start() throws {
         signal(SIGPIPE, SIG_IGN)
-        try files.write()
+        let startup = try files.write()
+        // Read by init_snmp below; afterwards net-snmp saves into the state directory.
+        defer { startup.remove() }
         // No MIB files: the agent serves numeric OIDs and would otherwise log every missing module.
         setenv("MIBS", "", 1)
         // SNMPCONFPATH wins over NETSNMP_DS_LIB_CONFIGURATION_DIR when config files are read:
@@ -68,12 +74,11 @@ final class NetSNMPRuntime {
 
         snmp_disable_log()
         snmp_register_callback(
-            SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, netSNMPLogCallback,
-            Unmanaged.passRetained(logSink).toOpaque())
+            SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, netSNMPLogCallback, logSinkArgument)
         snmp_enable_calllog()
 
-        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_CONFIGURATION_DIR, files.configurationDirectory)
-        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, files.persistentDirectory)
+        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_CONFIGURATION_DIR, startup.configurationDirectory)
+        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, startup.persistentDirectory)
         let application = NetSNMPConfigFiles.applicationName
         switch configuration.mode {
         case .agentx:
@@ -100,6 +105,7 @@ final class NetSNMPRuntime {
             try register(subtree)
         }
         init_snmp(application)
+        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, files.persistentDirectory)
         if configuration.mode == .master, init_master_agent() != 0 {
             throw SNMPAgentError.startFailed("cannot listen on \(configuration.listen.joined(separator: ","))")
         }
@@ -139,6 +145,7 @@ final class NetSNMPRuntime {
     private func shutdown() {
         unregister_readfd(mailbox.wakeupFD)
         let application = NetSNMPConfigFiles.applicationName
+        snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, netSNMPLogCallback, logSinkArgument, 1)
         snmp_shutdown(application)
         if configuration.mode == .master {
             shutdown_master_agent()

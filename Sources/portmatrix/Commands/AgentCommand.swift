@@ -35,12 +35,17 @@ struct AgentCommand: AsyncParsableCommand {
             let account = try RunAsAccount.resolve(configuration.agent) { logger.warning("\($0)") }
             runtime = try AgentRuntime(configuration: configuration, profile: profile, configPath: config.config,
                                        group: group, logger: logger)
+            // As root: state directories checked and handed over first (root never opens a path
+            // the account controls), then bind and attach, drop root, and only then answer.
+            if geteuid() == 0 {
+                for directory in runtime.stateDirectories { try RunAsAccount.prepareStateDirectory(directory, for: account) }
+            }
             try await runtime.open()
             if let account {
-                try account.takeOwnership(of: runtime.stateDirectories)
                 try account.drop()
                 logger.notice("running as \(account.user) (uid \(account.uid), gid \(account.gid))")
             }
+            try await runtime.serve()
         } catch {
             Output.error("portmatrix agent: \(Output.describe(error))")
             try? await group.shutdownGracefully()

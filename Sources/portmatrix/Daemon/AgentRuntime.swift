@@ -54,12 +54,21 @@ final class AgentRuntime: Sendable {
     }
 
     /// Opens what may need root: the NRPE listeners, the SNMP master port or AgentX socket, and
-    /// the status endpoint.
+    /// the status endpoint. Nothing is answered yet: requests wait in the sockets until `serve()`.
     func open() async throws {
         snmp?.publish(MIBSnapshot(engine.store.snapshot, version: PortMatrixVersion.string))
-        if let nrpe { _ = try await nrpe.start() }
-        try snmp?.start()
-        _ = try await statusEndpoint.start()
+        if let nrpe { _ = try await nrpe.bind() }
+        try snmp?.bind()
+        _ = try await statusEndpoint.bind()
+    }
+
+    /// Starts answering on what `open()` bound: called once root is dropped, so no request (and
+    /// no NRPE command) ever runs as root by accident, and the NRPE TLS material is read, or
+    /// generated, by the run-as account.
+    func serve() async throws {
+        if let nrpe { try await nrpe.serve() }
+        snmp?.serve()
+        try await statusEndpoint.serve()
     }
 
     /// Every snapshot the engine publishes goes to SNMP, which derives notifications from them.
@@ -68,8 +77,8 @@ final class AgentRuntime: Sendable {
         checkmkSpool?.write(snapshot, links: snmp.map { [$0.health.link] } ?? [])
     }
 
-    /// Where the agent writes state (a generated NRPE key, net-snmp's persistent data): handed
-    /// to the run-as account before root is dropped.
+    /// Where the agent writes state (a generated NRPE key, net-snmp's persistent data): checked
+    /// and handed to the run-as account before any socket opens.
     var stateDirectories: [String] {
         let configuration = applied.withLock { $0 }
         var directories: [String] = []

@@ -11,8 +11,8 @@ struct RunAsAccount: Sendable, Equatable {
     var gid: gid_t
 
     /// What starting as `processUID` with these settings means: nil when there is nothing to
-    /// drop (not root, or `user: root`). A configured user that does not exist is an error; the
-    /// default `portmatrix` missing (before `make install`) only keeps root, with a warning.
+    /// drop (not root, or `user: root`). A user that does not exist is an error, the default
+    /// `portmatrix` too (before `make install`): root is kept only when the file says so.
     static func resolve(_ settings: AgentSettings, processUID: uid_t = geteuid(),
                         warn: (String) -> Void) throws -> RunAsAccount? {
         let name = settings.user ?? AgentSettings.defaultUser
@@ -25,8 +25,10 @@ struct RunAsAccount: Sendable, Equatable {
         guard name != "root" else { return nil }
         guard let account = lookup(user: name, group: settings.group) else {
             if settings.user == nil {
-                warn("running as root: user '\(name)' does not exist (`make install` creates it; or set agent.user)")
-                return nil
+                throw RunAsError("""
+                    started as root, and the default user '\(name)' (agent.user) does not exist: `make install` creates it \
+                    (or: useradd --system --user-group \(name)); set agent.user to another account, or to root to run as root
+                    """)
             }
             throw RunAsError("agent.user '\(name)' does not exist" + (settings.group.map { " (or group '\($0)' does not)" } ?? ""))
         }
@@ -54,20 +56,6 @@ struct RunAsAccount: Sendable, Equatable {
             }
         }
         return account
-    }
-
-    /// Gives the agent's own state (generated TLS key, net-snmp's persistent data) to the
-    /// account, keeping each file's mode; symbolic links are not followed.
-    func takeOwnership(of directories: [String]) throws {
-        for directory in directories where FileManager.default.fileExists(atPath: directory) {
-            var paths = [directory]
-            if let entries = FileManager.default.enumerator(atPath: directory) {
-                paths += entries.compactMap { $0 as? String }.map { directory + "/" + $0 }
-            }
-            for path in paths where lchown(path, uid, gid) != 0 {
-                throw RunAsError("cannot hand \(path) to \(user): \(String(cString: strerror(errno)))")
-            }
-        }
     }
 
     /// Drops root for good: supplementary groups, group, then user (glibc applies each to every
