@@ -76,7 +76,7 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
 public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     var input = bytes(start, count)[...]
     var assembler = SMTPReply.Assembler()
-    var lines = 0
+    var lines = 0 // of the reply being assembled
     while true {
         guard case .line(let line, let consumed) = TextLine.scan(input, maxLength: SMTPReply.maximumLineLength) else { break }
         precondition(consumed > 0 && consumed <= input.count && line.count <= SMTPReply.maximumLineLength)
@@ -88,6 +88,7 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
                 precondition((0...999).contains(reply.code) && reply.lines.count <= SMTPReply.maximumLines)
                 _ = reply.text
                 assembler = SMTPReply.Assembler()
+                lines = 0
             }
         } catch {
             _ = error.message

@@ -20,7 +20,7 @@ import Testing
         #expect(Self.name(lastLabel: 62).count == 256)
         #expect(throws: DNSMessage.DecodingError.nameTooLong) { try DNSMessage(decoding: tooLong) }
         let longest = Self.header + Self.name(lastLabel: 61) + [0, 1, 0, 1]
-        #expect(try DNSMessage(decoding: longest).questions.first?.name.utf8.count == 253)
+        #expect(try DNSMessage(decoding: longest).questions.first?.name.utf8.count == 254) // with the final dot
     }
 
     /// Before: a name had no length bound, so pointers into a long label run built names of
@@ -51,7 +51,7 @@ import Testing
     /// a pointer to the second. Before, only the 16-jump counter stopped it.
     @Test func pointerLoopBetweenTwoNamesIsRejected() {
         var bytes = Self.header
-        bytes += [1, UInt8(ascii: "a"), 0xC0, 16, 0] // offset 12: "a" then a forward pointer to 16
+        bytes += [1, UInt8(ascii: "a"), 0xC0, 16] // offset 12: "a" then a forward pointer to 16
         bytes += [1, UInt8(ascii: "b"), 0xC0, 12] // offset 16: "b" then back to 12
         var offset = 16
         #expect(throws: DNSMessage.DecodingError.badPointer) { try DNSMessage.readName(bytes, at: &offset) }
@@ -91,7 +91,7 @@ import Testing
         #expect(throws: LDAPMessage.DecodingError.tooLong(6 + 0xFFFF_FFFF)) {
             try LDAPMessage.frameLength([0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF], maximum: 65536)
         }
-        #expect(throws: LDAPMessage.DecodingError.tooLong(65537 + 4)) {
+        #expect(throws: LDAPMessage.DecodingError.tooLong(65537 + 5)) {
             try LDAPMessage.frameLength([0x30, 0x83, 0x01, 0x00, 0x01], maximum: 65536)
         }
         // The indefinite form is not LDAP (RFC 4511 5.1).
