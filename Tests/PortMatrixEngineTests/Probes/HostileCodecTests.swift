@@ -1,3 +1,4 @@
+import Foundation
 @testable import PortMatrixEngine
 import PortMatrixModel
 import Testing
@@ -216,5 +217,69 @@ import Testing
         defer { Task { await proxy.stop() } }
         let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
         #expect(outcome.reason == .proxyError)
+    }
+}
+
+/// The fuzzers' seeds are real answers of the loopback peers: each still decodes as what it is,
+/// so the corpus stays meaningful and the codecs keep accepting real servers.
+@Suite struct FuzzSeedReplayTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../Fuzz/Corpus").standardizedFileURL
+
+    static func seeds(_ name: String) throws -> [(String, [UInt8])] {
+        let directory = corpus.appendingPathComponent(name)
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().map {
+            ($0, Array(try Data(contentsOf: directory.appendingPathComponent($0))))
+        }
+    }
+
+    @Test func dnsmasqAnswersDecode() throws {
+        let seeds = try Self.seeds("dns")
+        #expect(seeds.count >= 5)
+        for (name, bytes) in seeds {
+            let message = try DNSMessage(decoding: bytes)
+            #expect(message.isResponse && message.questions.count == 1, "\(name)")
+        }
+    }
+
+    @Test func slapdChronyAndPyzordAnswersDecode() throws {
+        for (name, bytes) in try Self.seeds("ldap") {
+            #expect(try LDAPMessage.frameLength(bytes, maximum: 65536) == bytes.count, "\(name)")
+            _ = try LDAPMessage.decodeResponse(bytes)
+        }
+        for (_, bytes) in try Self.seeds("sntp") { #expect(try SNTPPacket(decoding: bytes).mode == 4) }
+        for (_, bytes) in try Self.seeds("pyzor") { #expect(PyzorMessage(decoding: bytes)["Code"] == "200") }
+    }
+
+    @Test func postfixNginxAndTinyproxyHeadsDecode() throws {
+        for (name, bytes) in try Self.seeds("smtp") {
+            var input = bytes[...]
+            var assembler = SMTPReply.Assembler()
+            var replies: [SMTPReply] = []
+            while case .line(let line, let consumed) = TextLine.scan(input, maxLength: SMTPReply.maximumLineLength) {
+                input = input.dropFirst(consumed)
+                if let reply = try assembler.add(String(decoding: line, as: UTF8.self)) {
+                    replies.append(reply)
+                    assembler = SMTPReply.Assembler()
+                }
+            }
+            #expect(!replies.isEmpty && input.isEmpty, "\(name)")
+        }
+        for (name, bytes) in try Self.seeds("http-head") {
+            guard case .line(let line, _) = TextLine.scan(bytes, maxLength: HTTPResponseHead.maximumLength) else {
+                Issue.record("\(name): no status line")
+                continue
+            }
+            #expect(HTTPStatusLine(String(decoding: line, as: UTF8.self)) != nil, "\(name)")
+        }
+        var codes: [Int] = []
+        for (name, bytes) in try Self.seeds("proxy-reply") {
+            guard case .head(let head, _) = HTTPResponseHead.scan(bytes) else {
+                Issue.record("\(name): no head")
+                continue
+            }
+            codes += HTTPStatusLine(HTTPResponseHead.statusLine(of: head)).map { [$0.code] } ?? []
+        }
+        #expect(codes.sorted() == [200, 403])
     }
 }
