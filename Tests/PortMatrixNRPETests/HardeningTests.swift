@@ -96,23 +96,39 @@ struct HardeningTests {
         }
     }
 
-    /// RSA key exchange and CBC (AES128-SHA) are refused; check_nrpe's defaults still connect.
-    @Test func onlyECDHEWithAEAD() async throws {
-        let server = try await Self.tlsServer()
+    /// A self-signed RSA certificate: RSA key exchange needs one (the shared test certificates are EC).
+    static let rsaCertificate: (cert: String, key: String) = {
+        let directory = makeTemporaryDirectory("nrpe-rsa")
+        let made = run("/bin/sh", ["-c", "openssl req -x509 -newkey rsa:2048 -nodes -keyout '\(directory)/key.pem' -out '\(directory)/cert.pem' -days 2 -subj /CN=nrpe-rsa 2>&1"])
+        precondition(made.status == 0, made.output)
+        return ("\(directory)/cert.pem", "\(directory)/key.pem")
+    }()
+
+    /// Attack: a TLS 1.2 client asking for RSA key exchange (no forward secrecy) or CBC; NIOSSL's
+    /// default list offered both (RSA+AES, ECDH+AES128). check_nrpe's defaults still connect.
+    @Test(arguments: [("rsa", "AES128-SHA", "ECDHE-RSA-AES128-GCM-SHA256"), ("rsa", "AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305"),
+                      ("ec", "ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES128-GCM-SHA256")])
+    func onlyECDHEWithAEAD(key: String, weakCipher: String, strongCipher: String) async throws {
+        let server = try await TestServer.start {
+            if key == "rsa" {
+                ($0.certFile, $0.keyFile) = (Self.rsaCertificate.cert, Self.rsaCertificate.key)
+            } else {
+                ($0.certFile, $0.keyFile) = (TestCertificates.shared.serverCert, TestCertificates.shared.serverKey)
+            }
+        }
         let byDefault = await server.check()
         let tls12 = await server.check(["-S", "TLSv1.2+"])
-        let weak = await offCooperativePool {
-            run("/bin/sh", ["-c", "openssl s_client -connect 127.0.0.1:\(server.port) -tls1_2 -cipher AES128-SHA </dev/null 2>&1"])
+        let sClient: @Sendable (String) -> (status: Int32, output: String) = { cipher in
+            run("/bin/sh", ["-c", "openssl s_client -connect 127.0.0.1:\(server.port) -tls1_2 -cipher \(cipher) </dev/null 2>&1"])
         }
-        let strong = await offCooperativePool {
-            run("/bin/sh", ["-c", "openssl s_client -connect 127.0.0.1:\(server.port) -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 </dev/null 2>&1"])
-        }
+        let weak = await offCooperativePool { sClient(weakCipher) }
+        let strong = await offCooperativePool { sClient(strongCipher) }
         await server.stop()
         #expect(byDefault.text == "NRPE v4.1.0 (portmatrix)")
         #expect(tls12.text == "NRPE v4.1.0 (portmatrix)")
         #expect(weak.status != 0)
-        #expect(weak.output.contains("alert handshake failure") || weak.output.contains("no cipher"))
-        #expect(strong.output.contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"))
+        #expect(weak.output.contains("handshake failure"))
+        #expect(strong.output.contains("Cipher is \(strongCipher)"))
     }
 
     static func fingerprint(of pem: String) throws -> String {
