@@ -1,5 +1,5 @@
 # Conveniences; the README's two commands work without make.
-.PHONY: build test run deps lint clean install uninstall soak fuzz
+.PHONY: build test run deps lint clean install uninstall soak deb fuzz
 
 build:
 	swift build
@@ -21,6 +21,10 @@ install:
 
 uninstall:
 	scripts/install --uninstall
+
+# portmatrix_<version>_amd64.deb here: a release build with the Swift runtime linked in.
+deb:
+	scripts/build-deb
 
 # libFuzzer + ASan on every decoder (docs/security.md); RUNS=N per fuzzer, default 1000000.
 fuzz:

@@ -100,6 +100,10 @@ struct InstallTests {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         chmod(dir.path, 0o777)
+        // nobody's own copy of the binary: a checkout under /root (0700) is out of its reach,
+        // and the binary needs nothing beside it.
+        let binary = dir.appendingPathComponent("portmatrix")
+        try FileManager.default.copyItem(at: CLIRunner.executable, to: binary)
         let port = try #require((600..<min(1000, Self.privilegedBelow)).first(where: isFreeLoopbackPort), "no free port below 1024")
         let config = dir.appendingPathComponent("portmatrix.yaml")
         try """
@@ -114,7 +118,7 @@ struct InstallTests {
         let asNobody = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all,+net_bind_service",
                         "--ambient-caps=-all,+net_bind_service", "--bounding-set=-all,+net_bind_service"]
         let log = dir.appendingPathComponent("agent.log")
-        let agent = try CLIRunner.spawn("/usr/bin/setpriv", asNobody + [CLIRunner.executable.path, "agent", "--config", config.path],
+        let agent = try CLIRunner.spawn("/usr/bin/setpriv", asNobody + [binary.path, "agent", "--config", config.path],
                                         in: dir, output: log)
         defer { agent.terminate(signal: SIGKILL) }
         var answer = CLIRunner.Result(status: -1, stdout: "", stderr: "")
@@ -131,7 +135,7 @@ struct InstallTests {
 
         // The same start without the capability: a clear reason, exit status 2.
         let denied = try CLIRunner.tool("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                                             CLIRunner.executable.path, "agent", "--config", config.path])
+                                                             binary.path, "agent", "--config", config.path])
         #expect(denied.status == 2)
         #expect(denied.stderr.contains("cannot listen on 127.0.0.1:\(port): Permission denied"), "\(denied.stderr)")
     }
