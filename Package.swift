@@ -20,10 +20,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
+        // The configuration reader every component's settings use: YAML with file, line and
+        // column on each value, collected errors, durations, addresses, did-you-mean.
+        .target(
+            name: "PortMatrixConfiguration",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         // The port matrix, the site configuration and the plan: pure data, no I/O beyond reading files.
         .target(
             name: "PortMatrixModel",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["PortMatrixConfiguration", .product(name: "Yams", package: "Yams")],
             // The profiles and the default configuration are compiled in (EmbedResources): no
             // resource bundle to install beside the binary, no Bundle lookup at run time.
             exclude: ["Resources"],
@@ -68,7 +74,7 @@ let package = Package(
         .target(
             name: "PortMatrixNRPE",
             dependencies: [
-                "CZlib", "PortMatrixListening", "PortMatrixEventLoops",
+                "CZlib", "PortMatrixConfiguration", "PortMatrixListening", "PortMatrixEventLoops",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -86,7 +92,7 @@ let package = Package(
         .target(
             name: "PortMatrixHTTP",
             dependencies: [
-                "PortMatrixListening", "PortMatrixModel",
+                "PortMatrixConfiguration", "PortMatrixListening", "PortMatrixModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -101,7 +107,7 @@ let package = Package(
         .target(
             name: "PortMatrixSNMP",
             dependencies: [
-                "CNetSNMP", "CNetSNMPShim",
+                "CNetSNMP", "CNetSNMPShim", "PortMatrixConfiguration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -116,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "portmatrix",
             dependencies: [
-                "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixHTTP",
+                "PortMatrixConfiguration", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -50,7 +50,7 @@ build() { # name -> $work/NAME-fuzz
         $swiftc_fuzz -module-name ConfigurationFuzz -I "$out/Modules" -I "$out/CYaml.build/include" \
             -Xcc -fmodule-map-file="$root/.build-fuzz/checkouts/Yams/Sources/CYaml/include/module.modulemap" \
             "$root/Fuzz/Targets/ConfigurationFuzz.swift" \
-            $(find "$out/PortMatrixModel.build" "$out/Yams.build" "$out/CYaml.build" -name '*.o') \
+            $(find "$out/PortMatrixModel.build" "$out/PortMatrixConfiguration.build" "$out/Yams.build" "$out/CYaml.build" -name '*.o') \
             -o "$work/$name-fuzz" 2>&1 | quiet ;;
     *) echo "unknown fuzzer $name" >&2; exit 2 ;;
     esac
