@@ -59,7 +59,7 @@ public struct PathStatusDocumentError: Error, CustomStringConvertible, Equatable
         self.description = description
     }
 
-    init(_ error: DecodingError) {
+    public init(_ error: DecodingError) {
         let context: DecodingError.Context
         let detail: String
         switch error {

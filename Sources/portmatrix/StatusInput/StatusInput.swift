@@ -25,6 +25,36 @@ enum StatusInput: Equatable {
 
     /// Status by path id, or a one-line reason.
     func statuses(timeout: Duration) async throws(StatusInputError) -> [String: Status] {
+        let data = try await read(timeout: timeout)
+        do {
+            return try PathStatusDocument.decode(data).statuses
+        } catch {
+            throw StatusInputError(source: name, reason: error.description)
+        }
+    }
+
+    /// The whole `check --format json` document (the report shows its evidence too).
+    func document(timeout: Duration) async throws(StatusInputError) -> CheckDocument {
+        let data = try await read(timeout: timeout)
+        // Checked first: its errors say where the document is wrong, in one line.
+        do {
+            _ = try PathStatusDocument.decode(data)
+        } catch {
+            throw StatusInputError(source: name, reason: error.description)
+        }
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(CheckDocument.self, from: data)
+        } catch let error as DecodingError {
+            throw StatusInputError(source: name, reason: PathStatusDocumentError(error).description)
+        } catch {
+            throw StatusInputError(source: name, reason: "\(error)")
+        }
+    }
+
+    /// The bytes of the document, or a one-line reason.
+    private func read(timeout: Duration) async throws(StatusInputError) -> Data {
         let data: Data
         switch self {
         case .standardInput:
@@ -41,11 +71,7 @@ enum StatusInput: Equatable {
                 throw StatusInputError(source: get.url, reason: error.description)
             }
         }
-        do {
-            return try PathStatusDocument.decode(data).statuses
-        } catch {
-            throw StatusInputError(source: name, reason: error.description)
-        }
+        return data
     }
 
     var name: String {
