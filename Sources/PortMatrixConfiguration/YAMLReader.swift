@@ -10,8 +10,13 @@ public final class YAMLReader {
 
     public init(file: String) { self.file = file }
 
-    /// Parses the text; a syntax error is recorded and `nil` returned.
+    /// Parses the text; a syntax error, a complex key or too many aliases is recorded and `nil` returned.
     public func root(of text: String) -> YAMLValue? {
+        if let violation = YAMLBounds.check(text) {
+            errors.append(ConfigurationError(file: file, line: violation.line, column: violation.column, keyPath: "",
+                                             message: "invalid YAML: \(violation.message)"))
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 return YAMLValue(node: Node.Mapping([]).asNode, path: "", reader: self)

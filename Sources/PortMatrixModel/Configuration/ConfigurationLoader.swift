@@ -25,13 +25,41 @@ public enum ConfigurationLoader {
     }
 
     public static func load(file path: String) throws -> (SiteConfiguration, Profile) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, line: 0, column: 0, keyPath: "", message: "cannot read configuration file")
+        var skipped = SiteConfiguration.ComponentSections()
+        return try load(file: path, sections: &skipped)
+    }
+
+    /// The configuration shipped inside the binary.
+    public static func embeddedDefault<Sections: ConfigurationSections>(sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+        guard let text = embeddedDefaultText else {
+            throw ConfigurationError(file: "<embedded default>", line: 0, column: 0, keyPath: "", message: "embedded default configuration is missing")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: path, line: 1, column: 1, keyPath: "", message: "configuration file is not UTF-8 text")
+        return try parse(text, file: "<embedded default>", sections: &sections)
+    }
+
+    /// `path`, else /etc/portmatrix/portmatrix.yaml if present, else the embedded default.
+    public static func resolve<Sections: ConfigurationSections>(path: String?, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+        if let path { return try load(file: path, sections: &sections) }
+        if FileManager.default.fileExists(atPath: systemPath) { return try load(file: systemPath, sections: &sections) }
+        return try embeddedDefault(sections: &sections)
+    }
+
+    public static func load<Sections: ConfigurationSections>(file path: String, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+        try parse(read(path, what: "configuration file"), file: path, sections: &sections)
+    }
+
+    /// A configuration or profile file as text: at most ``BoundedFile/configurationLimit``, UTF-8.
+    static func read(_ path: String, displayName: String? = nil, what: String) throws(ConfigurationError) -> String {
+        let file = displayName ?? path
+        let bytes: [UInt8]
+        do { bytes = try BoundedFile.read(path) } catch {
+            let reason = if case .tooLarge = error { "\(what) is too large: \(error)" } else { "cannot read \(what): \(error)" }
+            throw ConfigurationError(file: file, line: 0, column: 0, keyPath: "", message: reason)
         }
-        return try parse(text, file: path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigurationError(file: file, line: 1, column: 1, keyPath: "", message: "\(what) is not UTF-8 text")
+        }
+        return text
     }
 
     public static func parse(_ text: String, file: String) throws -> (SiteConfiguration, Profile) {
@@ -499,6 +527,7 @@ struct ConfigurationParser {
                            "root_oid", "state_directory"]
 
     private mutating func parseSNMP(_ value: YAMLValue) throws {
+        var trapSinkNodes: [YAMLValue] = []
         for (key, item) in try value.mapping(allowed: Self.snmpKeys) {
             reader.attempt {
                 switch key {
@@ -524,7 +553,12 @@ struct ConfigurationParser {
                     }
                 case "users":
                     config.snmp.users = try item.list().map(snmpUser)
-                case "trap_sinks": config.snmp.trapSinks = try item.stringList()
+                case "trap_sinks":
+                    for node in try item.list() {
+                        guard let sink = reader.attempt({ try trapSink(node) }) else { continue }
+                        config.snmp.trapSinks.append(sink)
+                        trapSinkNodes.append(node.communityNode ?? node)
+                    }
                 case "root_oid":
                     let text = try item.nonEmptyString()
                     let digits = text.hasPrefix(".") ? String(text.dropFirst()) : text
@@ -537,6 +571,37 @@ struct ConfigurationParser {
                 }
             }
         }
+        // After the loop: communities may come after trap_sinks in the file.
+        for (sink, node) in zip(config.snmp.trapSinks, trapSinkNodes) where config.snmp.communities.contains(where: { $0.name == sink.community }) {
+            reader.record(node.error("'\(sink.community)' is a read community (snmp.communities); a trap carries its community in clear, so give traps their own"))
+        }
+    }
+
+    /// `{ address: udp:HOST:162, community: NAME }`. A bare address is refused rather than
+    /// given a read community or `public`: the community travels in clear with every trap.
+    private func trapSink(_ node: YAMLValue) throws -> SNMPSettings.TrapSink {
+        if case .scalar = node.node {
+            let text = try node.string()
+            throw node.error("trap sink '\(text)' has no community; write { address: \(text), community: NAME } with a community of its own (not a read community)")
+        }
+        var address: String?, community: String?
+        for (key, value) in try node.mapping(allowed: ["address", "community"]) {
+            let text = try value.nonEmptyString()
+            guard text.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-:/[]@".unicodeScalars.contains($0) }) else {
+                throw value.error("'\(text)' has characters a net-snmp configuration line cannot carry (letters, digits and ._-:/[]@ only)")
+            }
+            if key == "address" { address = text } else {
+                if text == "public" {
+                    throw value.error("'public' is everyone's default community; give the trap receiver a community of its own")
+                }
+                community = text
+            }
+        }
+        guard let address else { throw node.error("a trap sink needs 'address', e.g. udp:192.0.2.5:162") }
+        guard let community else {
+            throw node.error("trap sink '\(address)' has no community; add community: NAME, one of its own (not a read community)")
+        }
+        return SNMPSettings.TrapSink(address: address, community: community)
     }
 
     private func snmpUser(_ node: YAMLValue) throws -> SNMPSettings.User {
@@ -590,5 +655,15 @@ struct ConfigurationParser {
             }
         }
         return options
+    }
+}
+
+private extension YAMLValue {
+    /// A trap sink's `community:` value, to point an error at (read without recording anything).
+    var communityNode: YAMLValue? {
+        guard case .mapping(let mapping) = node else { return nil }
+        return mapping.first { key, _ in key.scalar?.string == "community" }.map {
+            YAMLValue(node: $0.value, path: path + ".community", reader: reader)
+        }
     }
 }

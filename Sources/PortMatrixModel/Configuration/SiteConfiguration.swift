@@ -146,9 +146,22 @@ public struct SNMPSettings: Sendable, Hashable {
     public var agentxSocket: String = "/var/agentx/master"
     public var pingInterval: Duration = .seconds(15)
     public var listen: [String] = ["udp:161"]
+    /// Where master mode sends SNMPv2c notifications, each with its own community: a trap
+    /// travels in clear text, so it never carries a read community.
+    public struct TrapSink: Sendable, Hashable {
+        /// net-snmp transport address, e.g. `udp:192.0.2.5:162`.
+        public var address: String
+        public var community: String
+
+        public init(address: String, community: String) {
+            self.address = address
+            self.community = community
+        }
+    }
+
     public var communities: [Community] = []
     public var users: [User] = []
-    public var trapSinks: [String] = []
+    public var trapSinks: [TrapSink] = []
     /// Moves the whole PORTMATRIX-MIB subtree (an operator's own enterprise number).
     public var rootOID: String?
     public var stateDirectory: String = "/var/lib/portmatrix/snmp"

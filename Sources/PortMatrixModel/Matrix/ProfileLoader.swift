@@ -4,11 +4,7 @@ import Foundation
 /// endpoint lists and unknown keys are reported with file, line and column.
 public enum ProfileLoader {
     public static func load(file path: String, displayName: String? = nil) throws -> Profile {
-        let name = displayName ?? path
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: name, line: 0, column: 0, keyPath: "", message: "cannot read profile file")
-        }
-        return try parse(text, file: name)
+        try parse(ConfigurationLoader.read(path, displayName: displayName, what: "profile file"), file: displayName ?? path)
     }
 
     public static func parse(_ text: String, file: String) throws -> Profile {

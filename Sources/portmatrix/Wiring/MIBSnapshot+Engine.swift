@@ -60,7 +60,6 @@ extension MIBStatus {
 extension SNMPAgentConfiguration {
     /// The `snmp:` section of portmatrix.yaml.
     init(_ settings: SNMPSettings) {
-        let trapCommunity = settings.communities.first?.name ?? "public"
         self.init(
             mode: Mode(rawValue: settings.mode.rawValue) ?? .agentx,
             agentXSocket: settings.agentxSocket,
@@ -72,7 +71,7 @@ extension SNMPAgentConfiguration {
                      authenticationPassphrase: user.authPass,
                      privacy: user.priv.flatMap(User.Privacy.init(rawValue:)), privacyPassphrase: user.privPass)
             },
-            trapSinks: settings.trapSinks.map { TrapSink(address: $0, community: trapCommunity) },
+            trapSinks: settings.trapSinks.map { TrapSink(address: $0.address, community: $0.community) },
             rootOID: settings.rootOID ?? SNMPAgentConfiguration.placeholderRootOID,
             stateDirectory: settings.stateDirectory)
     }
