@@ -53,7 +53,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
 
         var services: [any Service] = [
-            EngineService(engine: runtime.engine, logger: logger, onPublish: runtime.published),
+            EngineService(engine: runtime.engine, onPublish: runtime.published),
             ReloadService(runtime: runtime, signals: reloadSignals),
         ]
         if let nrpe = runtime.nrpe { services.append(NRPEService(server: nrpe)) }

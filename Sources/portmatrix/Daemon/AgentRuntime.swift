@@ -71,9 +71,10 @@ final class AgentRuntime: Sendable {
         try await statusEndpoint.serve()
     }
 
-    /// Every snapshot the engine publishes goes to SNMP, which derives notifications from them.
+    /// Every snapshot the engine publishes goes to SNMP, with the changes it brought (sent as
+    /// pmPathStatusChange); the engine has logged them.
     func published(_ changes: [PathStatusChange], _ snapshot: Snapshot) {
-        snmp?.publish(MIBSnapshot(snapshot, version: PortMatrixVersion.string))
+        snmp?.publish(MIBSnapshot(snapshot, changes: changes, version: PortMatrixVersion.string))
         checkmkSpool?.write(snapshot, links: snmp.map { [$0.health.link] } ?? [])
     }
 
@@ -128,7 +129,8 @@ final class AgentRuntime: Sendable {
         }
         let plan = Planner(profile: profile, configuration: configuration).plan()
         for finding in plan.findings { logger.warning("\(finding.message)") }
-        engine.reload(plan: plan)
+        let (snapshot, changes) = engine.reload(plan: plan)
+        published(changes, snapshot)
         applied.withLock { $0 = configuration }
         logger.notice("reloaded \(Self.summary(plan, profile))")
     }

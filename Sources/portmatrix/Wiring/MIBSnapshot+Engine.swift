@@ -4,15 +4,17 @@ import PortMatrixModel
 import PortMatrixSNMP
 
 extension MIBSnapshot {
-    /// What PORTMATRIX-MIB serves for one engine snapshot, in profile order (the pmPathIndex).
-    init(_ snapshot: Snapshot, version: String) {
+    /// What PORTMATRIX-MIB serves for one engine snapshot, in profile order (the pmPathIndex),
+    /// with the status changes it brought (notified once).
+    init(_ snapshot: Snapshot, changes: [PathStatusChange] = [], version: String) {
         self.init(
             overallStatus: MIBStatus(snapshot.status),
             lastCycleTime: UInt32(clamping: Int((snapshot.health.lastCycleStart?.timeIntervalSince1970 ?? 0)
                 + (snapshot.health.lastCycleDuration ?? 0))),
             lastCycleDurationMilliseconds: UInt32(clamping: Int(((snapshot.health.lastCycleDuration ?? 0) * 1000).rounded())),
             agentVersion: version,
-            paths: snapshot.paths.map(MIBPathRow.init))
+            paths: snapshot.paths.map(MIBPathRow.init),
+            changedPaths: changes.map(\.pathIndex))
     }
 }
 
@@ -22,7 +24,8 @@ extension MIBPathRow {
         self.init(
             id: path.id, function: matrixPath.function, source: matrixPath.source, target: matrixPath.target,
             endpoints: matrixPath.endpoints.map(\.port.description).joined(separator: " "),
-            applicability: matrixPath.applies.description, status: MIBStatus(path.status), message: path.message,
+            applicability: matrixPath.applies.description, status: MIBStatus(path.status),
+            previousStatus: MIBStatus(path.previousStatus), message: path.message,
             lastChange: UInt32(clamping: Int(path.lastChange.timeIntervalSince1970)),
             checks: path.checks.map(MIBCheckRow.init))
     }
