@@ -6,9 +6,14 @@ import Testing
 /// gateway namespace, a real nftables firewall drops, rejects and resets on the way, and real
 /// daemons answer on the far side. Each test is one thing a network does to a path, and the
 /// verdict an operator should read for it (docs/network-verdicts.md lists them all).
-@Suite(.serialized, .enabled(if: World.shared != nil, "\(World.located)"))
+@Suite(.serialized, .enabled(if: World.unavailableReason == nil, "\(World.unavailableReason ?? "")"))
 struct RoutedWorldTests {
-    let world = World.shared!
+    let world: World
+
+    /// The world is built by the first world test that runs, once per process.
+    init() throws {
+        world = try World.located.get()
+    }
 
     /// One path's checks from `check --format json` run in the gateway namespace, with `paths`
     /// as the configuration's `paths:` block (YAML lines, indented by two).
@@ -116,5 +121,26 @@ struct RoutedWorldTests {
         let dropped = counters.stdout.split(separator: "\n").first { $0.hasPrefix("TcpExtOutOfWindowIcmps") }
             .flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }.flatMap { Int($0) } ?? 0
         #expect(dropped > 0, "the forged errors never reached the probe's socket: \(counters.stdout)")
+    }
+
+    /// Real postfix with `smtpd_discard_ehlo_keywords = starttls`: SMTP expects STARTTLS by default.
+    @Test func smtpWithoutStartTLSIsAWarning() throws {
+        let check = try tcpCheck(try world["FAR_IPV4"], endpoint: "tcp/\(try port("SMTP_NO_STARTTLS_PORT")):smtp")
+        #expect(check["status"] as? String == "warning")
+        #expect(check["message"] as? String == "STARTTLS not offered, expected on this path (mx.world ESMTP portmatrix-world)")
+        let required = try tcpCheck(try world["FAR_IPV4"], endpoint: "tcp/\(try port("SMTP_NO_STARTTLS_PORT")):smtp", probe: ", probe: { starttls: required }")
+        #expect(required["status"] as? String == "critical")
+        let open = try tcpCheck(try world["FAR_IPV4"], endpoint: "tcp/\(try port("SMTP_PORT")):smtp")
+        #expect(open["status"] as? String == "ok", "\(open)")
+    }
+
+    /// The firewall drops full-size segments toward the gateway: connect works, the server's
+    /// certificate flight never arrives; with MSS 536 it does.
+    @Test func pathMTUBlackHoleIsNamed() throws {
+        let check = try tcpCheck(try world["FAR_IPV4"], endpoint: "tcp/\(try port("MTU_BLACKHOLE_TLS_PORT")):tls")
+        #expect(check["reason"] as? String == "mtu_blackhole")
+        #expect((check["message"] as? String ?? "").hasPrefix("large packets are dropped on the way (works with MSS 536"), "\(check)")
+        let open = try tcpCheck(try world["FAR_IPV4"], endpoint: "tcp/\(try port("TLS_PORT")):tls")
+        #expect(open["status"] as? String == "ok", "\(open)")
     }
 }

@@ -20,8 +20,18 @@ public struct World: Sendable {
 
     public var gatewayNamespace: String { values["GATEWAY_NS"] ?? "" }
 
+    /// Built on first use by a world test, never by merely listing or filtering suites.
     public static let located: Result<World, Unavailable> = build()
-    public static var shared: World? { try? located.get() }
+
+    /// Whether this machine can build the world at all (cheap: for `.enabled(if:)`).
+    public static var unavailableReason: String? {
+        guard getuid() == 0 else { return "the routed world needs root" }
+        for tool in ["/usr/sbin/ip", "/usr/sbin/nft", "/usr/lib/postfix/sbin/master", "/usr/sbin/dnsmasq"]
+        where !FileManager.default.isExecutableFile(atPath: tool) {
+            return "\(tool) is missing (scripts/install-deps test installs it)"
+        }
+        return nil
+    }
 
     public struct Unavailable: Error, CustomStringConvertible {
         public var description: String
@@ -31,12 +41,13 @@ public struct World: Sendable {
     public static let prefix = "pm\(getpid())"
 
     private static func build() -> Result<World, Unavailable> {
-        guard getuid() == 0 else { return .failure(Unavailable(description: "the routed world needs root")) }
-        for tool in ["/usr/sbin/ip", "/usr/sbin/nft"] where !FileManager.default.isExecutableFile(atPath: tool) {
-            return .failure(Unavailable(description: "\(tool) is missing (scripts/install-deps test installs it)"))
-        }
+        if let reason = unavailableReason { return .failure(Unavailable(description: reason)) }
+        removeWorldsOfDeadRuns()
         let log = NSTemporaryDirectory() + "portmatrix-world-\(prefix).log"
-        atexit { World.down() }
+        atexit {
+            World.down()
+            unlink(NSTemporaryDirectory() + "portmatrix-world-\(World.prefix).log")
+        }
         guard run("up", log: log) == 0,
               let text = try? String(contentsOfFile: "/tmp/\(prefix)-world/world.env", encoding: .utf8) else {
             down()
@@ -49,6 +60,20 @@ public struct World: Sendable {
             values[String(line[..<equals])] = String(line[line.index(after: equals)...])
         }
         return .success(World(values: values))
+    }
+
+    /// A test process killed before its exit handler ran leaves `pmPID-*` namespaces behind:
+    /// those of pids that no longer run are removed before a new world is built.
+    static func removeWorldsOfDeadRuns() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/run/netns") else { return }
+        let prefixes = Set(names.compactMap { name -> String? in
+            guard name.hasPrefix("pm"), let dash = name.firstIndex(of: "-"),
+                  let pid = Int32(name[name.index(name.startIndex, offsetBy: 2)..<dash]) else { return nil }
+            return kill(pid, 0) == 0 || errno == EPERM ? nil : String(name[..<dash])
+        })
+        for stale in prefixes {
+            _ = system("bash '\(script)' down \(stale) >/dev/null 2>&1 </dev/null")
+        }
     }
 
     static func down() {

@@ -18,13 +18,25 @@ public struct SMTPProbe: Probe {
             var extensions = try await ehlo(connection)
             var upgraded = false
             connection.observations.smtp = SMTPObservation(starttls: false, extensions: extensions)
-            if try request.options.starttls.shouldUpgrade(offered: extensions.contains("STARTTLS"), protocolName: "SMTP") {
+            let policy = request.options.starttlsSetting ?? .expected
+            let offered = extensions.contains("STARTTLS")
+            if !offered, policy != .off, let masked = extensions.first(where: Self.isMaskedKeyword) {
+                // Cisco's ESMTP inspection overwrites keywords it does not allow with X's of the
+                // same length: mail through it can never be encrypted.
+                try? await connection.write("QUIT\r\n")
+                throw ProbeFailure(.protocolError, "STARTTLS masked by an inspecting middlebox (EHLO shows \(masked))")
+            }
+            if try policy.shouldUpgrade(offered: offered, protocolName: "SMTP") {
                 try await connection.write("STARTTLS\r\n")
                 let ready = try await SMTPReply.read(from: connection)
                 guard ready.code == 220 else {
                     throw ProbeFailure(.protocolError, "STARTTLS refused: \(ready.text.printable)")
                 }
-                try await connection.startTLS()
+                do {
+                    try await connection.startTLS()
+                } catch let failure as ProbeFailure where failure.reason == .tlsHandshake || failure.reason == .readTimeout {
+                    throw ProbeFailure(failure.reason, "STARTTLS accepted, then the TLS handshake failed: \(failure.message)", status: failure.status)
+                }
                 upgraded = true
                 // RFC 3207: forget what was learnt before TLS and ask again.
                 extensions = try await ehlo(connection)
@@ -35,8 +47,16 @@ public struct SMTPProbe: Probe {
 
             var message = greeting.lines.first.map { String($0.printable.prefix(120)) } ?? "220"
             if upgraded, let tls = connection.observations.tls { message += ", STARTTLS " + tls.summary }
+            if !offered, policy == .expected {
+                throw ProbeFailure(.protocolError, "STARTTLS not offered, expected on this path (\(message))", status: .warning)
+            }
             return message
         }
+    }
+
+    /// `XXXXXXXA`: the 8 letters of STARTTLS overwritten by an inspecting firewall.
+    static func isMaskedKeyword(_ keyword: String) -> Bool {
+        keyword.count == 8 && keyword.hasPrefix("XXXXXXX") && (keyword.hasSuffix("A") || keyword.hasSuffix("X"))
     }
 
     /// EHLO and the extension keywords of the 250 reply (first line is the server's name).

@@ -120,6 +120,8 @@ final class BoundedReader: ChannelInboundHandler {
     }
 
     /// Completes when the TLS handler in front of this one reports a finished handshake.
+    static let handshakeTimedOut = "TLS handshake timed out"
+
     func awaitHandshake(deadline: NIODeadline, on eventLoop: any EventLoop) -> EventLoopFuture<TLSHandshakeInfo> {
         let promise = eventLoop.makePromise(of: TLSHandshakeInfo.self)
         if tlsActive, let handshakeInfo {
@@ -134,7 +136,7 @@ final class BoundedReader: ChannelInboundHandler {
         handshakeTimeout = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
             guard let self, let promise = self.handshake else { return }
             self.handshake = nil
-            promise.fail(ProbeFailure(.tlsHandshake, "TLS handshake timed out"))
+            promise.fail(ProbeFailure(.tlsHandshake, BoundedReader.handshakeTimedOut))
             self.context?.close(promise: nil)
         }
         return promise.futureResult

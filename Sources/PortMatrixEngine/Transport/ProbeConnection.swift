@@ -28,6 +28,9 @@ final class ProbeConnection {
     var timings = PhaseTimings()
     var observations = Observations()
 
+    /// TCP_MAXSEG of this connection's socket; set on the MTU black hole retry.
+    private(set) var maximumSegmentSize: Int32?
+
     private init(request: ProbeRequest, channel: any Channel, reader: NIOLoopBound<BoundedReader>, started: NIODeadline) {
         self.request = request
         self.channel = channel
@@ -116,6 +119,7 @@ final class ProbeConnection {
         }
 
         let connection = ProbeConnection(request: request, channel: channel, reader: reader, started: started)
+        connection.maximumSegmentSize = maximumSegmentSize
         connection.timings.resolve = resolved.seconds(since: started)
         connection.observations.peerAddress = channel.remoteAddress?.endpointText
         if request.proxy != nil {
@@ -227,7 +231,10 @@ final class ProbeConnection {
         let handshakeStart = NIODeadline.now()
         let (sslContext, serverName) = try TLSInspector.makeContext(options: options, host: request.host)
         let reader = self.reader
-        let deadline = request.deadline
+        // A direct connection at the default MSS gets half the time left for the handshake:
+        // if it stalls, the other half retries with MSS 536 (a path MTU black hole).
+        let mayStall = request.proxy == nil && maximumSegmentSize == nil
+        let deadline = mayStall ? handshakeStart + .nanoseconds((request.deadline - handshakeStart).nanoseconds / 2) : request.deadline
         let eventLoop = channel.eventLoop
         let channel = self.channel
         let info: TLSHandshakeInfo
@@ -246,7 +253,11 @@ final class ProbeConnection {
                 return reader.value.awaitHandshake(deadline: deadline, on: eventLoop)
             }.get()
         } catch {
-            throw ProbeFailure.from(error, phase: .tls)
+            let failure = ProbeFailure.from(error, phase: .tls)
+            if mayStall, failure.reason == .tlsHandshake, failure.message == BoundedReader.handshakeTimedOut {
+                throw HandshakeStalled(after: NIODeadline.now().seconds(since: handshakeStart))
+            }
+            throw failure
         }
         timings.tls = (timings.tls ?? 0) + NIODeadline.now().seconds(since: handshakeStart)
         let observation = TLSInspector.inspect(info, verified: options.verifyCertificate ? true : nil)
@@ -285,4 +296,10 @@ final class ProbeConnection {
         }
         timings.total = NIODeadline.now().seconds(since: started)
     }
+}
+
+/// A TLS handshake over a working connection that made no progress within its share of the
+/// time: the caller retries once with a small MSS (`ProbeSession`).
+struct HandshakeStalled: Error, Sendable {
+    var after: Double
 }

@@ -29,13 +29,27 @@ enum ProbeSession {
         return await withTaskCancellationHandler {
             var connection: ProbeConnection?
             do {
-                let open = try await ProbeConnection.open(request, on: eventLoop, closer: closer)
-                connection = open
-                if start == .tls { try await open.startTLS() }
-                let message = try await body(open)
-                await open.close()
-                await open.finalizeTimings()
-                return .success("\(message), \(milliseconds(open.timings.total))", phases: open.timings, observations: open.observations)
+                do {
+                    let open = try await ProbeConnection.open(request, on: eventLoop, closer: closer)
+                    connection = open
+                    if start == .tls { try await open.startTLS() }
+                    let message = try await body(open)
+                    await open.close()
+                    await open.finalizeTimings()
+                    return .success("\(message), \(milliseconds(open.timings.total))", phases: open.timings, observations: open.observations)
+                } catch let stalled as HandshakeStalled {
+                    // Path MTU black hole: full-size segments vanish on the way, no ICMP says so.
+                    // Once more, announcing MSS 536; if that completes, the path is the finding.
+                    await connection?.close()
+                    let retry = try await ProbeConnection.open(request, on: eventLoop, closer: closer, maximumSegmentSize: Self.smallSegment)
+                    connection = retry
+                    if start == .tls { try await retry.startTLS() }
+                    _ = try await body(retry)
+                    await retry.close()
+                    await retry.finalizeTimings()
+                    return .failure(.mtuBlackhole, "large packets are dropped on the way (works with MSS \(Self.smallSegment); the TLS handshake stalled for \(milliseconds(stalled.after)) at the default size)",
+                                    phases: retry.timings, observations: retry.observations)
+                }
             } catch {
                 var failure = Task.isCancelled ? ProbeFailure.cancelled : ProbeFailure.from(error, phase: .reading)
                 var phases = PhaseTimings()
@@ -57,6 +71,9 @@ enum ProbeSession {
             closer.cancel()
         }
     }
+
+    /// The MSS of the MTU black hole retry: the IPv4 minimum datagram (576) less headers.
+    static let smallSegment: Int32 = 536
 
     static func milliseconds(_ seconds: Double?) -> String {
         guard let seconds else { return "?" }

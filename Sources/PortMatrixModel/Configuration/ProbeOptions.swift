@@ -6,11 +6,20 @@ public struct ProbeOptions: Sendable, Hashable {
         case auto
         /// The server must offer and complete it (critical otherwise).
         case required
+        /// Upgrade when offered; not offered is a warning (SMTP's default: an encryption
+        /// gateway whose peer cannot do TLS is a finding).
+        case expected
         /// Never upgrade.
         case off
     }
 
-    public var starttls: StartTLS = .auto
+    /// As configured; nil leaves it to the protocol: `expected` for SMTP, `auto` for the others.
+    public var starttlsSetting: StartTLS?
+    /// The policy for protocols whose default is `auto` (POP3, IMAP, LDAP).
+    public var starttls: StartTLS {
+        get { starttlsSetting ?? .auto }
+        set { starttlsSetting = newValue }
+    }
     /// Verify the peer chain against the system store or `caFile`.
     public var verifyCertificate: Bool = false
     public var caFile: String?

@@ -56,9 +56,14 @@ import Testing
     @Test func startTLSRequiredButNotOffered() async throws {
         let server = try await FaultServer.start(Self.script(tls: nil))
         defer { Task { await server.stop() } }
-        let auto = await Probing.run("smtp", port: server.port)
+        let auto = await Probing.run("smtp", port: server.port) { $0.starttls = .auto }
         #expect(auto.status == .ok)
         #expect(auto.observations.smtp?.starttls == false)
+        // Without a setting SMTP expects STARTTLS: missing is a warning, the dialogue completes.
+        let expected = await Probing.run("smtp", port: server.port)
+        #expect(expected.status == .warning)
+        #expect(expected.message.hasPrefix("STARTTLS not offered, expected on this path (fixture.test ESMTP)"))
+        #expect(expected.observations.smtp?.starttls == false)
         let required = await Probing.run("smtp", port: server.port) { $0.starttls = .required }
         #expect(required.reason == .protocolError)
         #expect(required.status == .critical)
@@ -86,4 +91,32 @@ import Testing
         let outcome = await Probing.run("smtp", port: server.port) { $0.expectBanner = "Postfix" }
         #expect(outcome.reason == .bannerMismatch)
     }
+
+    /// Cisco ESMTP inspection: `250-XXXXXXXA` where the server said `250-STARTTLS`. No Debian
+    /// package rewrites EHLO, hence this fixture; before, the check was OK.
+    @Test(arguments: [StartTLSPolicy.auto, .expected, .required, nil])
+    func maskedStartTLSIsCritical(_ policy: StartTLSPolicy?) async throws {
+        let server = try await FaultServer.start(PeerScript(
+            onConnect: { link in link.send("220 fixture.test ESMTP\r\n") },
+            onLine: { line, link in
+                if line.uppercased().hasPrefix("EHLO") {
+                    link.send("250-fixture.test\r\n250-PIPELINING\r\n250-XXXXXXXA\r\n250 8BITMIME\r\n")
+                } else if line.uppercased() == "QUIT" {
+                    link.send("221 bye\r\n")
+                    link.close()
+                } else {
+                    link.send("502 unknown\r\n")
+                }
+            }))
+        defer { Task { await server.stop() } }
+        let outcome = await Probing.run("smtp", port: server.port) { options in
+            if let policy { options.starttls = policy }
+        }
+        #expect(outcome.status == .critical)
+        #expect(outcome.message == "STARTTLS masked by an inspecting middlebox (EHLO shows XXXXXXXA)")
+        let off = await Probing.run("smtp", port: server.port) { $0.starttls = .off }
+        #expect(off.status == .ok)
+    }
 }
+
+typealias StartTLSPolicy = ProbeOptions.StartTLS

@@ -1,0 +1,51 @@
+@testable import PortMatrixEngine
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sock_extended_err` + offender as the kernel queues them (bytes as seen in the routed world).
+@Suite struct SocketErrorReportTests {
+    static func bytes(errno: UInt32, origin: UInt8, type: UInt8, code: UInt8, offender: [UInt8]) -> [UInt8] {
+        withUnsafeBytes(of: errno.littleEndian) { Array($0) } + [origin, type, code, 0] + [UInt8](repeating: 0, count: 8) + offender
+    }
+
+    @Test func adminProhibitedOverIPv4NamesTheFirewall() throws {
+        let sockaddr: [UInt8] = [UInt8(AF_INET), 0, 0, 0, 10, 10, 1, 1] + [UInt8](repeating: 0, count: 8)
+        let data = Self.bytes(errno: UInt32(EHOSTUNREACH), origin: 2, type: 3, code: 13, offender: sockaddr)
+        let report = try #require(SocketErrorReport.decode(level: Int32(IPPROTO_IP), type: Int32(IP_RECVERR), data: data))
+        #expect(report.kind == .rejected)
+        #expect(report.offender == "10.10.1.1")
+        #expect(report.errorNumber == EHOSTUNREACH)
+        #expect(report.description == "rejected by 10.10.1.1 (ICMP administratively prohibited)")
+    }
+
+    @Test func icmpv6KindsAndOffender() throws {
+        var sockaddr: [UInt8] = [UInt8(AF_INET6), 0, 0, 0, 0, 0, 0, 0]
+        sockaddr += [0xfd, 0x10, 0, 1] + [UInt8](repeating: 0, count: 11) + [1] + [0, 0, 0, 0]
+        for (code, kind) in [(UInt8(1), SocketErrorReport.Kind.rejected), (5, .rejected), (6, .rejected), (0, .unreachable), (3, .unreachable), (4, .portUnreachable)] {
+            let data = Self.bytes(errno: UInt32(EHOSTUNREACH), origin: 3, type: 1, code: code, offender: sockaddr)
+            let report = try #require(SocketErrorReport.decode(level: Int32(IPPROTO_IPV6), type: Int32(IPV6_RECVERR), data: data))
+            #expect(report.kind == kind, "code \(code)")
+            #expect(report.offender == "fd10:1::1")
+        }
+    }
+
+    @Test func timeExceededForTrace() throws {
+        let data = Self.bytes(errno: UInt32(EHOSTUNREACH), origin: 2, type: 11, code: 0, offender: [UInt8(AF_INET), 0, 0, 0, 192, 0, 2, 1])
+        let report = try #require(SocketErrorReport.decode(level: Int32(IPPROTO_IP), type: Int32(IP_RECVERR), data: data))
+        #expect(report.kind == .timeExceeded)
+        #expect(report.description == "time exceeded at 192.0.2.1")
+    }
+
+    @Test func shortOrForeignMessagesAreNil() {
+        #expect(SocketErrorReport.decode(level: Int32(IPPROTO_IP), type: Int32(IP_RECVERR), data: [1, 2, 3]) == nil)
+        #expect(SocketErrorReport.decode(level: Int32(SOL_SOCKET), type: 1, data: [UInt8](repeating: 0, count: 32)) == nil)
+        // No offender known: the report stands, without a sender.
+        let report = SocketErrorReport.decode(level: Int32(IPPROTO_IP), type: Int32(IP_RECVERR),
+                                              data: Self.bytes(errno: 113, origin: 2, type: 3, code: 1, offender: [0, 0]))
+        #expect(report?.offender == nil)
+        #expect(report?.kind == .unreachable)
+    }
+}
