@@ -5,7 +5,7 @@ import Testing
     let root = PortMatrixMIB.placeholderRoot
 
     @Test func entriesAreSortedAndAbsentColumnsHaveNoInstance() {
-        let view = MIBView(snapshot: Fixtures.small, previousStatuses: [], root: root)
+        let view = MIBView(snapshot: Fixtures.small, root: root)
         #expect(view.oids == view.oids.sorted { OID.compare($0, $1) < 0 })
         #expect(Set(view.oids.map { OID($0).description }).count == view.count)
         // pmCheckCertDays.1.1 absent, pmCheckCertDays.2.1 = 20
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func getNextSkipsToTheFollowingInstance() throws {
-        let view = MIBView(snapshot: Fixtures.small, previousStatuses: [], root: root)
+        let view = MIBView(snapshot: Fixtures.small, root: root)
         // From pmCheckCertDays.1.1 (absent) to pmCheckCertDays.2.1.
         let next = try #require(view.next(after: root.arcs + [1, 3, 1, 8, 1, 1]))
         #expect(next.oid == root.arcs + [1, 3, 1, 8, 2, 1])
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func objectsDistinguishNoSuchInstanceFromNoSuchObject() {
-        let view = MIBView(snapshot: Fixtures.small, previousStatuses: [], root: root)
+        let view = MIBView(snapshot: Fixtures.small, root: root)
         #expect(view.hasObject(covering: root.arcs + [1, 3, 1, 8, 1, 1]))
         #expect(!view.hasObject(covering: root.arcs + [1, 3, 1, 99, 1, 1]))
         #expect(!view.hasObject(covering: root.arcs + [1, 1, 1]))
@@ -44,23 +44,17 @@ import Testing
         #expect(String(validating: bytes, as: UTF8.self) != nil)
     }
 
-    @Test func statusChangesAreFoundByPathIdAndOnlyAfterTheBaseline() {
-        var history: [String: PathStatusHistory] = [:]
-        let first = SNMPAgent.advance(&history, to: Fixtures.small, notify: false)
-        #expect(first.changes.isEmpty)
-        #expect(first.previousStatuses == Fixtures.small.paths.map(\.status))
-
-        var changed = Fixtures.small
-        changed.paths[1].status = .critical
-        changed.paths[1].message = "certificate expired"
-        changed.paths.swapAt(0, 2)  // reordering alone is no change
-        let second = SNMPAgent.advance(&history, to: changed, notify: true)
-        #expect(second.changes == [PathStatusChange(pathIndex: 2, id: "gina-https", previous: .warning, current: .critical, message: "certificate expired")])
-        #expect(second.previousStatuses[1] == .warning)
-
-        let third = SNMPAgent.advance(&history, to: changed, notify: true)
-        #expect(third.changes.isEmpty)
-        #expect(third.previousStatuses[1] == .warning, "the previous status sticks until the next change")
+    /// The engine keeps the history (PortMatrixEngineTests.PathHistoryTests); the view serves
+    /// the row's previous status as it is, and a row without one has its status.
+    @Test func previousStatusIsTheRowsAsTheEngineRecordedIt() {
+        var snapshot = Fixtures.small
+        snapshot.paths[1].status = .critical
+        snapshot.paths[1].previousStatus = .ok
+        let view = MIBView(snapshot: snapshot, root: root)
+        // pmPathStatus.2 = critical(3), pmPathPreviousStatus.2 = ok(1), pmPathPreviousStatus.1 = its status.
+        #expect(view.value(at: root.arcs + [1, 2, 1, 8, 2]) == .integer(3))
+        #expect(view.value(at: root.arcs + [1, 2, 1, 11, 2]) == .integer(1))
+        #expect(view.value(at: root.arcs + [1, 2, 1, 11, 1]) == .integer(Int32(snapshot.paths[0].status.rawValue)))
     }
 
     @Test func configurationRejectsWhatNetSNMPConfigLinesCannotCarry() throws {

@@ -112,9 +112,7 @@ extension SNMPIntegrationTests {
             let port = try freeUDPPort()
             let agent = try scenario.agent(masterConfiguration(scenario, port: port, trapPort: receiver.port), snapshot: Fixtures.small)
 
-            var changed = Fixtures.small
-            changed.paths[0].status = .critical
-            changed.paths[0].message = "udp/53 no answer"
+            let changed = Fixtures.changing(Fixtures.small, path: 0, to: .critical, message: "udp/53 no answer")
             try agent.publish(changed)
 
             #expect(eventually { receiver.process.output.contains(".\(root).0.1") }, "\(scenario.logs)")
@@ -123,6 +121,37 @@ extension SNMPIntegrationTests {
             #expect(trap.contains(".\(root).1.2.1.11.1 = INTEGER: 1"))
             #expect(trap.contains(".\(root).1.2.1.8.1 = INTEGER: 3"))
             #expect(trap.contains(".\(root).1.2.1.9.1 = STRING: \"udp/53 no answer\""))
+            #expect(try agent.health()["notificationsSent"] as? Int == 1)
+        }
+
+        /// pmPathPreviousStatus is the engine's, not worked out by the agent: a path that changed
+        /// before this snapshot shows its previous status at once, and a snapshot that lists no
+        /// change sends nothing, however its statuses differ from the last one. (The agent used
+        /// to diff snapshots: the walk showed 3 for the first, and the second sent a trap.)
+        @Test func previousStatusAndNotificationsAreTheSnapshots() throws {
+            let scenario = try Scenario()
+            defer { scenario.tearDown() }
+            let receiver = try scenario.trapReceiver()
+            let port = try freeUDPPort()
+            var recorded = Fixtures.small
+            recorded.paths[2].previousStatus = .ok  // ntp-internet: critical now, ok before
+            let agent = try scenario.agent(masterConfiguration(scenario, port: port, trapPort: receiver.port), snapshot: recorded)
+            let previous = ".\(root).1.2.1.11.3"
+            let first = try scenario.tool.run("snmpwalk", SNMPTool.v2c(community: "pmread", port: port) + [root])
+            #expect(first.values == Fixtures.expectedWalk(recorded), "\(first.errors)\n\(scenario.logs)")
+            #expect(first.values[previous] == "\(MIBStatus.ok.rawValue)")
+
+            var unlisted = recorded
+            unlisted.paths[0].status = .critical  // dns-internal differs, but no change is listed
+            try agent.publish(unlisted)
+            let second = try scenario.tool.run("snmpwalk", SNMPTool.v2c(community: "pmread", port: port) + [root])
+            #expect(second.values == Fixtures.expectedWalk(unlisted), "\(second.errors)")
+
+            // A listed change is sent; notifications leave in order, so once it is here, one for
+            // the unlisted snapshot would be too.
+            try agent.publish(Fixtures.changing(unlisted, path: 1, to: .critical, message: "certificate expired"))
+            #expect(eventually { receiver.process.output.contains("STRING: \"gina-https\"") }, "\(scenario.logs)")
+            #expect(!receiver.process.output.contains("dns-internal"), "\(receiver.process.output)")
             #expect(try agent.health()["notificationsSent"] as? Int == 1)
         }
 

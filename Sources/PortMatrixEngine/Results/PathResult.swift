@@ -7,21 +7,26 @@ public struct PathResult: Sendable {
     public var status: Status
     public var message: String
     public var checks: [CheckResult]
-    /// When the status last changed (the SNMP pmPathLastChange).
+    /// The status before the last change (pmPathPreviousStatus); `status` while it never changed.
+    public var previousStatus: Status
+    /// When the status last changed (pmPathLastChange), or when the path was first seen.
     public var lastChange: Date
 
-    public init(planned: PlannedPath, status: Status, message: String, checks: [CheckResult], lastChange: Date) {
+    public init(planned: PlannedPath, status: Status, message: String, checks: [CheckResult],
+                previousStatus: Status? = nil, lastChange: Date) {
         self.planned = planned
         self.status = status
         self.message = message
         self.checks = checks
+        self.previousStatus = previousStatus ?? status
         self.lastChange = lastChange
     }
 
     public var id: String { planned.id }
 }
 
-/// A path that changed status between two snapshots (logged, and an SNMP notification).
+/// A path that changed status between two snapshots, as its `PathHistory` saw it: logged by the
+/// engine, sent as pmPathStatusChange by the SNMP agent.
 public struct PathStatusChange: Sendable, Hashable {
     public var pathID: String
     public var pathIndex: Int

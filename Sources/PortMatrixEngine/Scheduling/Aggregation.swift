@@ -6,8 +6,10 @@ public enum Aggregation {
     /// Results older than this many intervals are UNKNOWN ("stale").
     public static let staleAfterIntervals = 3.0
 
+    /// The snapshot as of `now`, with the paths whose status changed since the last one.
+    /// `history` moves along; paths no longer planned leave it, so one that comes back is new.
     static func snapshot(plan: Plan, results: [String: CheckResult], health: EngineHealth,
-                         lastChange: inout [String: (Status, Date)], now: Date) -> Snapshot {
+                         history: inout [String: PathHistory], now: Date) -> (Snapshot, [PathStatusChange]) {
         let interval = plan.configuration.schedule.interval.seconds
         let timeout = plan.configuration.schedule.timeout.seconds
         var health = health
@@ -15,6 +17,8 @@ public enum Aggregation {
         health.overdueChecks = 0
         health.staleChecks = 0
         var paths: [PathResult] = []
+        var changes: [PathStatusChange] = []
+        var seen: [String: PathHistory] = [:]
         for planned in plan.paths {
             var checks: [CheckResult] = []
             for check in planned.checks {
@@ -30,18 +34,20 @@ public enum Aggregation {
                 checks.append(result)
             }
             let (status, message) = judge(planned, checks: checks)
-            let changed: Date
-            if let (previous, at) = lastChange[planned.id], previous == status {
-                changed = at
-            } else {
-                changed = now
-                lastChange[planned.id] = (status, now)
+            var entry = history[planned.id] ?? PathHistory(status: status, since: now)
+            if entry.advance(to: status, at: now) {
+                changes.append(PathStatusChange(
+                    pathID: planned.id, pathIndex: paths.count + 1, old: entry.previous, new: status, message: message))
             }
-            paths.append(PathResult(planned: planned, status: status, message: message, checks: checks, lastChange: changed))
+            seen[planned.id] = entry
+            paths.append(PathResult(planned: planned, status: status, message: message, checks: checks,
+                                    previousStatus: entry.previous, lastChange: entry.since))
         }
+        history = seen
         let overall = Status.worst(paths.map(\.status) + plan.findings.map(\.status))
-        return Snapshot(generatedAt: now, status: overall, summary: summary(paths, plan.findings), paths: paths,
-                        findings: plan.findings, health: health)
+        let snapshot = Snapshot(generatedAt: now, status: overall, summary: summary(paths, plan.findings), paths: paths,
+                                findings: plan.findings, health: health)
+        return (snapshot, changes)
     }
 
     /// A path's status and one line saying why.

@@ -56,13 +56,24 @@ public final class Engine: Sendable {
             while await group.next() != nil { launch() }
         }
         store.cycleFinished(start: start, duration: (ContinuousClock.now - clock).seconds, listeners: listeners?.report)
-        return store.publish()
+        return publish()
+    }
+
+    /// Publishes a snapshot and logs each path status change it brought: the one place they
+    /// are logged, whatever published (a cycle, a reload, the staleness republish).
+    @discardableResult
+    private func publish() -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+        let published = store.publish()
+        for change in published.changes {
+            logger.notice("path \(change.pathID): \(change.old.rawValue) -> \(change.new.rawValue): \(change.message)")
+        }
+        return published
     }
 
     /// The agent's loop: a cycle every interval, start times jittered, until cancelled.
     /// `onPublish` hears every new snapshot with the path status changes it brought.
     public func run(onPublish: @escaping @Sendable ([PathStatusChange], Snapshot) -> Void) async {
-        store.publish()  // "pending" first, so the first cycle's results are changes too
+        publish()  // "pending" first, so the first cycle's results are changes too
         while !Task.isCancelled {
             let schedule = store.plan.configuration.schedule
             let began = ContinuousClock.now
@@ -79,11 +90,15 @@ public final class Engine: Sendable {
     }
 
     /// Applies a reloaded configuration: the next cycle, started at once, runs the new plan;
-    /// results of unchanged checks are kept meanwhile.
-    public func reload(plan: Plan) {
+    /// results of unchanged checks, and the history of kept paths, are kept meanwhile. Returns
+    /// the snapshot of the new plan with the changes it brought (a path whose checks changed
+    /// is pending again), for the front ends to hear like any other.
+    @discardableResult
+    public func reload(plan: Plan) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
         store.replacePlan(plan)
-        store.publish()
+        let published = publish()
         cycleRequested.withLock { $0 = true }
+        return published
     }
 
     /// Sleeps in short slices so a reload starts the next cycle without waiting a whole interval.
@@ -96,5 +111,5 @@ public final class Engine: Sendable {
     }
 
     /// Rebuilds the snapshot so staleness shows even when no cycle completes.
-    public func republish() -> [PathStatusChange] { store.publish().changes }
+    public func republish() -> (snapshot: Snapshot, changes: [PathStatusChange]) { publish() }
 }

@@ -8,7 +8,8 @@ public final class ResultStore: Sendable {
     struct State {
         var plan: Plan
         var results: [String: CheckResult] = [:]
-        var lastChange: [String: (Status, Date)] = [:]
+        /// By path id; survives a reload for the paths it keeps.
+        var history: [String: PathHistory] = [:]
         var health: EngineHealth
         var listeners: ListenerReport?
         var snapshot: Snapshot?
@@ -60,7 +61,8 @@ public final class ResultStore: Sendable {
     }
 
     /// Swaps in a new plan (configuration reload). A result is kept only for a check that is
-    /// still planned exactly as before: "path#1" may now name another target or port.
+    /// still planned exactly as before: "path#1" may now name another target or port. A path's
+    /// history (previous status, last change) is kept by its id.
     public func replacePlan(_ plan: Plan) {
         state.withLock { state in
             let checks = Dictionary(plan.checks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -75,19 +77,9 @@ public final class ResultStore: Sendable {
     @discardableResult
     public func publish(now: Date = Date()) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
         state.withLock { state in
-            let previous = state.snapshot
-            var snapshot = Aggregation.snapshot(plan: state.plan, results: state.results, health: state.health,
-                                                lastChange: &state.lastChange, now: now)
-            let changes: [PathStatusChange]
-            if let previous {
-                let before = Dictionary(previous.paths.map { ($0.id, $0.status) }, uniquingKeysWith: { a, _ in a })
-                changes = snapshot.paths.enumerated().compactMap { index, path in
-                    guard let old = before[path.id], old != path.status else { return nil }
-                    return PathStatusChange(pathID: path.id, pathIndex: index + 1, old: old, new: path.status, message: path.message)
-                }
-            } else {
-                changes = []
-            }
+            let (built, changes) = Aggregation.snapshot(plan: state.plan, results: state.results, health: state.health,
+                                                        history: &state.history, now: now)
+            var snapshot = built
             state.health = snapshot.health
             snapshot.listeners = state.listeners
             state.snapshot = snapshot

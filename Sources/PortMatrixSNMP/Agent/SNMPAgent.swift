@@ -7,9 +7,9 @@ import NIOConcurrencyHelpers
 /// Serves PORTMATRIX-MIB as an AgentX subagent or an embedded master agent.
 ///
 /// The engine calls `publish(_:)` after each cycle; requests are answered from the latest
-/// snapshot without waiting for the engine. Status changes are found by comparing each
-/// snapshot with the previous one (paths matched by id) and sent as pmPathStatusChange; the
-/// first snapshot only sets the baseline.
+/// snapshot without waiting for the engine. The snapshot says which paths changed status (the
+/// engine keeps the history: previous status, last change); each is sent as pmPathStatusChange.
+/// The agent keeps no history of its own.
 ///
 /// net-snmp keeps process-global state: create one agent per process and start it once.
 /// Starting sets MIBS="" and unsets SNMPCONFPATH / SNMP_PERSISTENT_DIR in this process, so that
@@ -18,8 +18,6 @@ public final class SNMPAgent: Sendable {
     public let configuration: SNMPAgentConfiguration
     private let logger: Logger
     private let healthState: NIOLockedValueBox<SNMPAgentHealth>
-    private let paths = NIOLockedValueBox<[String: PathStatusHistory]>([:])
-    private let hasPublished = NIOLockedValueBox(false)
     private let publishLock = NIOLock()
     private let running = NIOLockedValueBox<Running?>(nil)
     /// PORTMATRIX-MIB under the configured root; served once started, published to at any time.
@@ -42,7 +40,7 @@ public final class SNMPAgent: Sendable {
             mode: configuration.mode, state: configuration.mode == .off ? .disabled : .notStarted))
         // An invalid root is reported by start(); until then the placeholder keeps publish working.
         let root = OID(configuration.rootOID) ?? PortMatrixMIB.placeholderRoot
-        self.subtree = MIBSubtree(root: root, view: MIBView(snapshot: .empty(agentVersion: ""), previousStatuses: [], root: root))
+        self.subtree = MIBSubtree(root: root, view: MIBView(snapshot: .empty(agentVersion: ""), root: root))
     }
 
     public var health: SNMPAgentHealth { healthState.withLockedValue { $0 } }
@@ -113,23 +111,17 @@ public final class SNMPAgent: Sendable {
         running.withLockedValue { $0 }?.serving.signal()
     }
 
-    /// Serves `snapshot` from now on and sends a notification for each path whose status differs
-    /// from the previous snapshot.
+    /// Serves `snapshot` from now on and, once started, sends pmPathStatusChange for each path
+    /// in its `changedPaths` (an index with no row is ignored). Publish each snapshot once: a
+    /// second publish notifies its changes again.
     public func publish(_ snapshot: MIBSnapshot) {
         publishLock.withLock {
-            let first = hasPublished.withLockedValue { published in
-                defer { published = true }
-                return !published
-            }
-            let (previousStatuses, changes) = paths.withLockedValue { history in
-                Self.advance(&history, to: snapshot, notify: !first)
-            }
-            subtree.view = MIBView(snapshot: snapshot, previousStatuses: previousStatuses, root: subtree.root)
+            subtree.view = MIBView(snapshot: snapshot, root: subtree.root)
             let now = UInt32(clamping: time(nil))
             healthState.withLockedValue { $0.lastPublish = now }
             if let mailbox = running.withLockedValue({ $0?.mailbox }) {
-                for change in changes {
-                    mailbox.post(.notify(change))
+                for index in snapshot.changedPaths where snapshot.paths.indices.contains(index - 1) {
+                    mailbox.post(.notify(pathIndex: index, path: snapshot.paths[index - 1]))
                 }
             }
         }

@@ -6,7 +6,8 @@ import NIOConcurrencyHelpers
 /// until the next net-snmp timer.
 final class NetSNMPMailbox: Sendable {
     enum Command: Sendable {
-        case notify(PathStatusChange)
+        /// pmPathStatusChange for the row at this pmPathIndex.
+        case notify(pathIndex: Int, path: MIBPathRow)
         case stop
     }
 

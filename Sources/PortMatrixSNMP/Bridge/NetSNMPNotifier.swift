@@ -6,17 +6,18 @@ struct NetSNMPNotifier {
     private static let snmpTrapOID = OID([1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0])
     let root: OID
 
-    func send(_ change: PathStatusChange) {
+    /// The change is the row's: its status now, and the previous status the engine recorded.
+    func send(pathIndex: Int, path: MIBPathRow) {
         var varbinds: UnsafeMutablePointer<netsnmp_variable_list>?
         let instance = { (column: PortMatrixMIB.PathColumn) in
-            PortMatrixMIB.pathInstance(root: root, column: column, pathIndex: change.pathIndex)
+            PortMatrixMIB.pathInstance(root: root, column: column, pathIndex: pathIndex)
         }
         let values: [(OID, MIBValue)] = [
             (Self.snmpTrapOID, .objectIdentifier(root.appending(PortMatrixMIB.pathStatusChange))),
-            (instance(.id), .displayString(change.id)),
-            (instance(.previousStatus), .integer(Int32(change.previous.rawValue))),
-            (instance(.status), .integer(Int32(change.current.rawValue))),
-            (instance(.message), .displayString(change.message)),
+            (instance(.id), .displayString(path.id)),
+            (instance(.previousStatus), .integer(Int32(path.previousStatus.rawValue))),
+            (instance(.status), .integer(Int32(path.status.rawValue))),
+            (instance(.message), .displayString(path.message)),
         ]
         for (oid, value) in values {
             oid.arcs.withUnsafeBufferPointer { arcs in

@@ -133,8 +133,8 @@ final class NetSNMPRuntime {
     fileprivate func handleMail() {
         for command in mailbox.take() {
             switch command {
-            case .notify(let change):
-                notifications.send(change)
+            case .notify(let pathIndex, let path):
+                notifications.send(pathIndex: pathIndex, path: path)
                 health.withLockedValue { $0.notificationsSent += 1 }
             case .stop:
                 stopping = true

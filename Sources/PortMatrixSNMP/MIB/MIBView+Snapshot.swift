@@ -1,7 +1,6 @@
 extension MIBView {
-    /// The PORTMATRIX-MIB subtree for a snapshot. `previousStatuses[i]` is pmPathPreviousStatus
-    /// of path i, which the agent tracks across snapshots.
-    init(snapshot: MIBSnapshot, previousStatuses: [MIBStatus], root: OID) {
+    /// The PORTMATRIX-MIB subtree for a snapshot.
+    init(snapshot: MIBSnapshot, root: OID) {
         self.init()
         let summary = root.appending(PortMatrixMIB.summary)
         let pathEntry = root.appending(PortMatrixMIB.pathEntry)
@@ -16,8 +15,7 @@ extension MIBView {
             let object = pathEntry.appending([column.rawValue])
             declareObject(object)
             for (offset, path) in snapshot.paths.enumerated() {
-                let previous = offset < previousStatuses.count ? previousStatuses[offset] : path.status
-                append(object.arcs + [UInt(offset + 1)], Self.value(of: column, in: path, previous: previous))
+                append(object.arcs + [UInt(offset + 1)], Self.value(of: column, in: path))
             }
         }
         for column in PortMatrixMIB.CheckColumn.allCases {
@@ -47,7 +45,7 @@ extension MIBView {
         }
     }
 
-    private static func value(of column: PortMatrixMIB.PathColumn, in path: MIBPathRow, previous: MIBStatus) -> MIBValue {
+    private static func value(of column: PortMatrixMIB.PathColumn, in path: MIBPathRow) -> MIBValue {
         switch column {
         case .id: .displayString(path.id)
         case .function: .displayString(path.function)
@@ -58,7 +56,7 @@ extension MIBView {
         case .status: .integer(Int32(path.status.rawValue))
         case .message: .displayString(path.message)
         case .lastChange: .gauge(path.lastChange)
-        case .previousStatus: .integer(Int32(previous.rawValue))
+        case .previousStatus: .integer(Int32(path.previousStatus.rawValue))
         }
     }
 

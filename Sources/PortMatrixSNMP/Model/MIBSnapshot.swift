@@ -8,16 +8,21 @@ public struct MIBSnapshot: Sendable, Codable, Equatable {
     public var agentVersion: String
     /// Rows of `pmPathTable` in profile order; checks nest in their path.
     public var paths: [MIBPathRow]
+    /// pmPathIndex of each path whose status changed with this snapshot (the engine found the
+    /// change): each is sent once as pmPathStatusChange, with its row's id, previous status,
+    /// status and message.
+    public var changedPaths: [Int]
 
     public init(
         overallStatus: MIBStatus, lastCycleTime: UInt32 = 0, lastCycleDurationMilliseconds: UInt32 = 0,
-        agentVersion: String, paths: [MIBPathRow] = []
+        agentVersion: String, paths: [MIBPathRow] = [], changedPaths: [Int] = []
     ) {
         self.overallStatus = overallStatus
         self.lastCycleTime = lastCycleTime
         self.lastCycleDurationMilliseconds = lastCycleDurationMilliseconds
         self.agentVersion = agentVersion
         self.paths = paths
+        self.changedPaths = changedPaths
     }
 
     /// Before the engine's first cycle: everything unknown, no rows.

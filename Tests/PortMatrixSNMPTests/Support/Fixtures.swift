@@ -38,6 +38,17 @@ enum Fixtures {
                 endpoints: "tcp/8445", applicability: "feature:restapi", status: .skipped, message: "feature restapi not enabled"),
         ])
 
+    /// `snapshot` after the engine found path `index` (0-based) changed to `status`: the row
+    /// carries the previous status and the snapshot lists the change, as the executable maps them.
+    static func changing(_ snapshot: MIBSnapshot, path index: Int, to status: MIBStatus, message: String) -> MIBSnapshot {
+        var changed = snapshot
+        changed.paths[index].previousStatus = snapshot.paths[index].status
+        changed.paths[index].status = status
+        changed.paths[index].message = message
+        changed.changedPaths = [index + 1]
+        return changed
+    }
+
     /// The default-sized snapshot: `paths` paths of `checks` checks each.
     static func generated(paths: Int = 40, checks: Int = 3) -> MIBSnapshot {
         let statuses: [MIBStatus] = [.ok, .ok, .warning, .critical, .unknown, .skipped]
@@ -62,7 +73,7 @@ enum Fixtures {
 
     /// What `snmpwalk -On -Oq` prints for a snapshot: an oracle written from the MIB, independent
     /// of the agent's own view builder.
-    static func expectedWalk(_ snapshot: MIBSnapshot, previous: [String: MIBStatus] = [:], root: String = root) -> [String: String] {
+    static func expectedWalk(_ snapshot: MIBSnapshot, root: String = root) -> [String: String] {
         var values: [String: String] = [:]
         let quoted = { (text: String) in "\"\(text)\"" }
         let summary: [String] = [
@@ -78,7 +89,7 @@ enum Fixtures {
             let columns = [
                 quoted(path.id), quoted(path.function), quoted(path.source), quoted(path.target), quoted(path.endpoints),
                 quoted(path.applicability), "\(path.status.rawValue)", quoted(path.message), "\(path.lastChange)",
-                "\((previous[path.id] ?? path.status).rawValue)",
+                "\(path.previousStatus.rawValue)",
             ]
             for (offset, value) in columns.enumerated() {
                 values[".\(root).1.2.1.\(offset + 2).\(p + 1)"] = value

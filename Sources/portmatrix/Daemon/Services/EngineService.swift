@@ -1,23 +1,14 @@
-import Logging
 import PortMatrixEngine
 import ServiceLifecycle
 
-/// The check engine's schedule as a lifecycle service; logs one line per path status change
-/// and hands every snapshot on (the SNMP agent serves it).
+/// The check engine's schedule as a lifecycle service; hands every snapshot on with the path
+/// status changes it brought (the engine logs them; the SNMP agent serves and notifies them).
 struct EngineService: Service {
     let engine: Engine
-    let logger: Logger
     let onPublish: @Sendable ([PathStatusChange], Snapshot) -> Void
 
     func run() async throws {
-        let logger = self.logger
-        let onPublish = self.onPublish
-        @Sendable func published(_ changes: [PathStatusChange], _ snapshot: Snapshot) {
-            for change in changes {
-                logger.notice("path \(change.pathID): \(change.old.rawValue) -> \(change.new.rawValue): \(change.message)")
-            }
-            onPublish(changes, snapshot)
-        }
+        let published = self.onPublish
         // Cancelled on shutdown: a cycle in flight stops, and so does the republish sleep.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -27,8 +18,8 @@ struct EngineService: Service {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(5))
                         if Task.isCancelled { return }
-                        let changes = engine.republish()
-                        published(changes, engine.store.snapshot)
+                        let (snapshot, changes) = engine.republish()
+                        published(changes, snapshot)
                     }
                 }
             }
