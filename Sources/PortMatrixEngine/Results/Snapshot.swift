@@ -11,6 +11,9 @@ public struct Snapshot: Sendable {
     public var health: EngineHealth
     /// The latest scan of local listeners, when this host is the target of any path.
     public var listeners: ListenerReport?
+    /// Which of its store's publications this is (1, 2, ...; 0 for one built elsewhere): front
+    /// ends keep answers rendered from it until the number changes.
+    public var generation: UInt64 = 0
 
     public init(generatedAt: Date, status: Status, summary: String, paths: [PathResult], findings: [PlanFinding], health: EngineHealth) {
         self.generatedAt = generatedAt

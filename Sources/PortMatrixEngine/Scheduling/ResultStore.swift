@@ -13,6 +13,8 @@ public final class ResultStore: Sendable {
         var health: EngineHealth
         var listeners: ListenerReport?
         var snapshot: Snapshot?
+        /// Numbers the published snapshots (see `Snapshot.generation`).
+        var generation: UInt64 = 0
     }
 
     private let state: Mutex<State>
@@ -82,6 +84,8 @@ public final class ResultStore: Sendable {
             var snapshot = built
             state.health = snapshot.health
             snapshot.listeners = state.listeners
+            state.generation += 1
+            snapshot.generation = state.generation
             state.snapshot = snapshot
             return (snapshot, changes)
         }

@@ -30,8 +30,7 @@ public enum PRTGRenderer {
         }
         let compliance = NagiosRenderer.complianceParts(snapshot, paths: only)
         var fixed = [Channel(channel: "Compliance", state: compliance.status)]
-        let age = max(0, now.timeIntervalSince(cycleStart))
-        var ageChannel = Channel(channel: "Last cycle age", value: .integer(Int(age.rounded())), unit: "TimeSeconds")
+        var ageChannel = Channel(channel: "Last cycle age", value: .integer(cycleAge(cycleStart, now: now)), unit: "TimeSeconds")
         ageChannel.limit(maxWarning: 2 * health.interval,
                          maxError: Aggregation.staleAfterIntervals * health.interval)
         fixed.append(ageChannel)
@@ -60,6 +59,17 @@ public enum PRTGRenderer {
         }
         let channels = fixed.prefix(1) + shown.map { Channel(channel: $0.id, state: $0.status) } + fixed.dropFirst()
         return encode(Document(prtg: Body(text: clip(text), result: Array(channels))))
+    }
+
+    /// The only part of the document that changes while the snapshot stays the same: the
+    /// `Last cycle age` channel's whole seconds (nil before the first cycle). A cache keeps a
+    /// rendered document while snapshot and age stay the same.
+    public static func cycleAge(_ snapshot: Snapshot, now: Date) -> Int? {
+        snapshot.health.lastCycleStart.map { cycleAge($0, now: now) }
+    }
+
+    private static func cycleAge(_ start: Date, now: Date) -> Int {
+        Int(max(0, now.timeIntervalSince(start)).rounded())
     }
 
     /// The error form: PRTG shows the sensor down with this message.
