@@ -124,7 +124,6 @@ final class NRPERequestHandler: ChannelInboundHandler {
 
     private func reply(context: ChannelHandlerContext, version: NRPEPacket.Version, result: NRPEResult, command: String) {
         state = .done
-        let packet = NRPEPacket(version: version, type: .response, resultCode: result.state.rawValue, text: result.output)
         logger.debug("NRPE: answered '\(command)' from \(peer) with a v\(version.rawValue) packet, state \(result.state)")
         // A client that never reads would hold the connection (and a max_connections slot)
         // forever: the write gets connection_timeout too.
@@ -133,7 +132,7 @@ final class NRPERequestHandler: ChannelInboundHandler {
             refusals.log(logger, reason: "reply not read", "NRPE: closed connection from \(peer): the reply was not read within \(seconds) s")
             context.close(promise: nil)
         }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: packet.encoded())))
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: result.reply(version))))
             .assumeIsolated().whenComplete { [self] _ in
                 timeout?.cancel()
                 context.close(promise: nil)
