@@ -6,6 +6,8 @@ import PortMatrixModel
 /// the rest mean the server is there but not serving.
 public struct DNSProbe: Probe {
     public let name = "dns"
+    public let observationTypes: [any Observation.Type] = [DNSObservation.self, UDPOutcome.self]
+    public let optionKeys = [ProbeOptionKey(.queryName), ProbeOptionKey(.queryType)]
 
     public init() {}
 

@@ -1,8 +1,11 @@
+import PortMatrixModel
 /// HTTP/1.1 request line and status line: any valid status is an answer (a 401 or 404 still
 /// proves the server is there); the engine judges codes if it wants to.
 public struct HTTPProbe: Probe {
     public let name: String
     let tls: Bool
+    public let observationTypes: [any Observation.Type] = [HTTPObservation.self, TLSObservation.self]
+    public var optionKeys: [ProbeOptionKey] { [ProbeOptionKey(.httpPath), .expectBanner] + (tls ? ProbeOptionKey.tls : []) }
 
     /// `http`, or `https` with TLS first.
     public init(tls: Bool) {

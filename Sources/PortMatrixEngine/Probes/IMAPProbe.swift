@@ -3,6 +3,8 @@
 public struct IMAPProbe: Probe {
     public let name: String
     let implicitTLS: Bool
+    public let observationTypes: [any Observation.Type] = [TLSObservation.self]
+    public var optionKeys: [ProbeOptionKey] { (implicitTLS ? ProbeOptionKey.tls : ProbeOptionKey.startTLS) + [.expectBanner] }
 
     public init(implicitTLS: Bool) {
         self.implicitTLS = implicitTLS

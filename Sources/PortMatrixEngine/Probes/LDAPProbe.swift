@@ -9,6 +9,8 @@ import NIOCore
 public struct LDAPProbe: Probe {
     public let name: String
     let implicitTLS: Bool
+    public let observationTypes: [any Observation.Type] = [TLSObservation.self]
+    public var optionKeys: [ProbeOptionKey] { (implicitTLS ? ProbeOptionKey.tls : ProbeOptionKey.startTLS) + [.expectBanner] }
 
     public init(implicitTLS: Bool) {
         self.implicitTLS = implicitTLS

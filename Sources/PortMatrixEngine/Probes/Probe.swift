@@ -2,8 +2,9 @@ import Logging
 import NIOCore
 import PortMatrixModel
 
-/// One protocol prober. A new protocol is one new file with a type conforming to this and
-/// one line in `ProbeRegistry.standard`.
+/// One protocol prober. A new protocol is one new file with a type conforming to this (its
+/// options, ``ProbeOption``, and its observation type, ``Observation``, beside it) and one line
+/// in `ProbeRegistry.standard`.
 ///
 /// A probe never throws and never outlives `request.deadline`: every failure becomes a
 /// `ProbeOutcome` with a reason from the fixed vocabulary. Thresholds (latency, certificate
@@ -11,7 +12,17 @@ import PortMatrixModel
 public protocol Probe: Sendable {
     /// The name profiles use in `endpoints[].probe`, e.g. `smtp`.
     var name: String { get }
+    /// The protocol observations it records beyond banner, peer and route, so a check
+    /// document read back (`--status FILE`) decodes them.
+    var observationTypes: [any Observation.Type] { get }
+    /// The `paths.<id>.probe` keys it takes; `config validate` refuses others on its paths.
+    var optionKeys: [ProbeOptionKey] { get }
     func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome
+}
+
+extension Probe {
+    public var observationTypes: [any Observation.Type] { [] }
+    public var optionKeys: [ProbeOptionKey] { [] }
 }
 
 /// Everything a probe needs to know about one concrete check.

@@ -1,3 +1,5 @@
+import PortMatrixModel
+
 /// Maps the probe names used in profiles to their implementations.
 public struct ProbeRegistry: Sendable {
     private var probes: [String: any Probe]
@@ -9,6 +11,12 @@ public struct ProbeRegistry: Sendable {
     public func probe(named name: String) -> (any Probe)? { probes[name] }
 
     public var names: [String] { probes.keys.sorted() }
+
+    /// The observation types of all its probes, one per key: how a check document is read back.
+    public var observationTypes: [any Observation.Type] {
+        var seen = Set<String>()
+        return names.compactMap { probes[$0] }.flatMap(\.observationTypes).filter { seen.insert($0.key).inserted }
+    }
 
     /// Every protocol portmatrix speaks. Adding a protocol: one file in Probes/, one line here.
     public static let standard = ProbeRegistry([
@@ -32,4 +40,17 @@ public struct ProbeRegistry: Sendable {
         PyzorProbe(),
         UDPProbe(),
     ])
+}
+
+/// The configuration loader checks probe names and option keys against the registry.
+extension ProbeRegistry: ProbeCatalog {
+    public var probeNames: [String] { names }
+
+    public func optionKeys(forProbe name: String) -> [String]? {
+        probes[name].map { $0.optionKeys.map(\.key) }
+    }
+
+    public func checkOption(_ value: ProbeOptionValue, forProbe name: String) throws {
+        try probes[name]?.optionKeys.first { $0.key == value.key }?.check(value)
+    }
 }

@@ -4,6 +4,8 @@ import PortMatrixModel
 /// Pyzor server `ping` over UDP (24441): a signed anonymous request, `Code: 200` is alive.
 public struct PyzorProbe: Probe {
     public let name = "pyzor"
+    public let observationTypes: [any Observation.Type] = [UDPOutcome.self]
+    public let optionKeys = [ProbeOptionKey.expectBanner]
 
     public init() {}
 

@@ -4,6 +4,7 @@
 /// line counts as a greeting; a line with `sn=` is reported as a razor greeting.
 public struct RazorProbe: Probe {
     public let name = "razor"
+    public let optionKeys = [ProbeOptionKey.expectBanner]
 
     public init() {}
 

@@ -1,6 +1,7 @@
 /// rsync daemon greeting: `@RSYNCD: <protocol version>`.
 public struct RsyncProbe: Probe {
     public let name = "rsync"
+    public let optionKeys = [ProbeOptionKey.expectBanner]
 
     public init() {}
 

@@ -1,8 +1,11 @@
+import PortMatrixModel
 /// ESMTP dialogue (RFC 5321, 3207): greeting, EHLO, STARTTLS per policy, EHLO again, QUIT.
 /// Reads multi-line replies to the line with a space after the code, so a `220-` banner and a
 /// capability list ending in `250 STARTTLS` are understood.
 public struct SMTPProbe: Probe {
     public let name = "smtp"
+    public let observationTypes: [any Observation.Type] = [SMTPObservation.self, TLSObservation.self]
+    public let optionKeys = ProbeOptionKey.startTLS + [ProbeOptionKey(.heloName), .expectBanner]
 
     public init() {}
 

@@ -6,6 +6,7 @@ import PortMatrixModel
 /// The offset is only observed here; the engine applies the `ntp_offset` threshold.
 public struct SNTPProbe: Probe {
     public let name = "sntp"
+    public let observationTypes: [any Observation.Type] = [NTPObservation.self, UDPOutcome.self]
 
     public init() {}
 

@@ -1,6 +1,7 @@
 /// SSH identification exchange (RFC 4253 section 4.2).
 public struct SSHProbe: Probe {
     public let name = "ssh"
+    public let optionKeys = [ProbeOptionKey.expectBanner]
 
     public init() {}
 

@@ -2,6 +2,7 @@
 /// `expectBanner` it also reads the first line the server sends.
 public struct TCPConnectProbe: Probe {
     public let name = "tcp"
+    public let optionKeys = [ProbeOptionKey.expectBanner]
 
     public init() {}
 

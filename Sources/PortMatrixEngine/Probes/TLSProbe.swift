@@ -3,6 +3,8 @@
 /// and the certificate are all the evidence a syslog-over-TLS receiver gives.
 public struct TLSProbe: Probe {
     public let name: String
+    public let observationTypes: [any Observation.Type] = [TLSObservation.self]
+    public let optionKeys = ProbeOptionKey.tls + [.expectBanner]
 
     public init(name: String = "tls") {
         self.name = name

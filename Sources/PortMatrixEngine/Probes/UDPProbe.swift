@@ -5,6 +5,8 @@ import PortMatrixModel
 /// so it is ok with `udp: no_answer` rather than a failure.
 public struct UDPProbe: Probe {
     public let name = "udp"
+    public let observationTypes: [any Observation.Type] = [UDPOutcome.self]
+    public let optionKeys = [ProbeOptionKey.expectBanner]
 
     public init() {}
 

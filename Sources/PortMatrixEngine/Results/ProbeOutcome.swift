@@ -52,44 +52,108 @@ public struct PhaseTimings: Sendable, Hashable, Codable {
     }
 }
 
-/// What a probe saw on the wire; each protocol fills its part.
-public struct Observations: Sendable, Hashable, Codable {
+/// What a probe saw on the wire: what any connection shows (banner, peer address, route), and
+/// one ``Observation`` per protocol, which the check document encodes under its own key.
+public struct Observations: Sendable, Hashable {
     /// First line the server sent (SSH identification, SMTP 220, rsync @RSYNCD, POP3 +OK...).
     public var banner: String?
-    public var tls: TLSObservation?
-    public var ntp: NTPObservation?
-    public var dns: DNSObservation?
-    public var smtp: SMTPObservation?
-    public var http: HTTPObservation?
-    /// For UDP: `answered`, `refused` or `no_answer`.
-    public var udp: UDPOutcome?
     /// The address actually connected to, after resolution (`127.0.0.1:25`).
     public var peerAddress: String?
     /// `direct` or `proxy` when a proxy fallback was in play.
     public var route: String?
+    /// Each protocol's observation by its key.
+    private var parts: [String: AnyObservation] = [:]
 
     public init(banner: String? = nil, tls: TLSObservation? = nil, ntp: NTPObservation? = nil, dns: DNSObservation? = nil,
                 smtp: SMTPObservation? = nil, http: HTTPObservation? = nil, udp: UDPOutcome? = nil,
                 peerAddress: String? = nil, route: String? = nil) {
         self.banner = banner
+        self.peerAddress = peerAddress
+        self.route = route
         self.tls = tls
         self.ntp = ntp
         self.dns = dns
         self.smtp = smtp
         self.http = http
         self.udp = udp
-        self.peerAddress = peerAddress
-        self.route = route
     }
 
-    enum CodingKeys: String, CodingKey {
-        case banner, tls, ntp, dns, smtp, http, udp
-        case peerAddress = "peer_address"
-        case route
+    /// The observation of one protocol, e.g. `observations[TLSObservation.self]`.
+    public subscript<Part: Observation>(_ type: Part.Type) -> Part? {
+        get { parts[Part.key]?.value as? Part }
+        set { parts[Part.key] = newValue.map { AnyObservation(value: $0) } }
+    }
+
+    public var tls: TLSObservation? {
+        get { self[TLSObservation.self] }
+        set { self[TLSObservation.self] = newValue }
+    }
+    public var ntp: NTPObservation? {
+        get { self[NTPObservation.self] }
+        set { self[NTPObservation.self] = newValue }
+    }
+    public var dns: DNSObservation? {
+        get { self[DNSObservation.self] }
+        set { self[DNSObservation.self] = newValue }
+    }
+    public var smtp: SMTPObservation? {
+        get { self[SMTPObservation.self] }
+        set { self[SMTPObservation.self] = newValue }
+    }
+    public var http: HTTPObservation? {
+        get { self[HTTPObservation.self] }
+        set { self[HTTPObservation.self] = newValue }
+    }
+    /// For UDP: `answered`, `refused` or `no_answer`.
+    public var udp: UDPOutcome? {
+        get { self[UDPOutcome.self] }
+        set { self[UDPOutcome.self] = newValue }
     }
 }
 
-public struct TLSObservation: Sendable, Hashable, Codable {
+/// Flat into the check object: the connection's keys, then each observation under its key.
+/// A new connection-wide field needs its case here; a protocol's observation needs nothing.
+extension Observations: Codable {
+    enum CodingKeys: String, CodingKey {
+        case banner
+        case peerAddress = "peer_address"
+        case route
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(banner, forKey: .banner)
+        try container.encodeIfPresent(peerAddress, forKey: .peerAddress)
+        try container.encodeIfPresent(route, forKey: .route)
+        var parts = encoder.container(keyedBy: ObservationKey.self)
+        for (key, part) in self.parts {
+            try parts.encode(part.value, forKey: ObservationKey(stringValue: key))
+        }
+    }
+
+    /// Keys of observation types not in `decoder.userInfo[.observationTypes]` (by default the
+    /// standard registry's) are passed over, like any other key of the check object.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        banner = try container.decodeIfPresent(String.self, forKey: .banner)
+        peerAddress = try container.decodeIfPresent(String.self, forKey: .peerAddress)
+        route = try container.decodeIfPresent(String.self, forKey: .route)
+        let types = decoder.userInfo[.observationTypes] as? [any Observation.Type] ?? ProbeRegistry.standard.observationTypes
+        let present = try decoder.container(keyedBy: ObservationKey.self)
+        for type in types {
+            if let part = try Self.decode(type, from: present) { parts[type.key] = part }
+        }
+    }
+
+    private static func decode<Part: Observation>(_ type: Part.Type,
+                                                  from container: KeyedDecodingContainer<ObservationKey>) throws -> AnyObservation? {
+        try container.decodeIfPresent(Part.self, forKey: ObservationKey(stringValue: Part.key)).map { AnyObservation(value: $0) }
+    }
+}
+
+public struct TLSObservation: Observation {
+    public static let key = "tls"
+
     /// `TLSv1.3`, `TLSv1.2`.
     public var version: String?
     public var cipher: String?
@@ -121,7 +185,9 @@ public struct TLSObservation: Sendable, Hashable, Codable {
     }
 }
 
-public struct NTPObservation: Sendable, Hashable, Codable {
+public struct NTPObservation: Observation {
+    public static let key = "ntp"
+
     /// Local clock offset to the server, seconds (positive: we are behind).
     public var offset: Double
     public var delay: Double
@@ -138,7 +204,9 @@ public struct NTPObservation: Sendable, Hashable, Codable {
     }
 }
 
-public struct DNSObservation: Sendable, Hashable, Codable {
+public struct DNSObservation: Observation {
+    public static let key = "dns"
+
     /// `NOERROR`, `NXDOMAIN`, `SERVFAIL`...
     public var rcode: String
     public var answers: Int
@@ -152,7 +220,9 @@ public struct DNSObservation: Sendable, Hashable, Codable {
     }
 }
 
-public struct SMTPObservation: Sendable, Hashable, Codable {
+public struct SMTPObservation: Observation {
+    public static let key = "smtp"
+
     public var starttls: Bool
     public var extensions: [String]
 
@@ -162,7 +232,9 @@ public struct SMTPObservation: Sendable, Hashable, Codable {
     }
 }
 
-public struct HTTPObservation: Sendable, Hashable, Codable {
+public struct HTTPObservation: Observation {
+    public static let key = "http"
+
     public var statusCode: Int
     public var statusLine: String
 
@@ -177,7 +249,9 @@ public struct HTTPObservation: Sendable, Hashable, Codable {
     }
 }
 
-public enum UDPOutcome: String, Sendable, Hashable, Codable {
+public enum UDPOutcome: String, Observation {
+    public static let key = "udp"
+
     case answered
     case refused
     case noAnswer = "no_answer"

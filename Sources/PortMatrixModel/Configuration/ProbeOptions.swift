@@ -1,5 +1,5 @@
 /// Per-path knobs for the protocol spoken on a check (`paths.<id>.probe` in the configuration).
-/// The model only carries them; the engine's probes interpret them.
+/// The model only carries them; the engine's probes declare which they take and interpret them.
 public struct ProbeOptions: Sendable, Hashable {
     public enum StartTLS: String, Sendable, Hashable, CaseIterable {
         /// Upgrade when the server offers it; fine when it does not.
@@ -33,6 +33,9 @@ public struct ProbeOptions: Sendable, Hashable {
     public var expectBanner: String?
     /// Name sent in EHLO / client identification.
     public var heloName: String = "portmatrix.invalid"
+    /// Every key as written (shared ones too), with its place: a probe reads its own options
+    /// from here (`request.options[option]` in the engine).
+    public var values: [String: ProbeOptionValue] = [:]
 
     public init() {}
 }

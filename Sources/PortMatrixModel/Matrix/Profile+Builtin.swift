@@ -8,9 +8,9 @@ extension Profile {
     }
 
     /// Loads a built-in profile by name, or a profile file by path (anything with a `/` or `.yaml`).
-    public static func load(_ nameOrPath: String) throws -> Profile {
+    public static func load(_ nameOrPath: String, catalog: (any ProbeCatalog)? = nil) throws -> Profile {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") {
-            return try ProfileLoader.load(file: nameOrPath)
+            return try ProfileLoader.load(file: nameOrPath, catalog: catalog)
         }
         guard let text = EmbeddedResources.files["profiles/\(nameOrPath).yaml"] else {
             let names = builtinNames
@@ -20,7 +20,7 @@ extension Profile {
                     + (suggestion(for: nameOrPath, among: names).map { "; did you mean '\($0)'?" } ?? "")
                     + " (built-in: \(names.joined(separator: ", ")); or give a file path)")
         }
-        return try ProfileLoader.parse(text, file: "profile:\(nameOrPath)")
+        return try ProfileLoader.parse(text, file: "profile:\(nameOrPath)", catalog: catalog)
     }
 
     /// The SEPPmail matrix shipped with the package.

@@ -1,22 +1,23 @@
 import Foundation
 
 /// Reads and validates a profile file: unknown roles, duplicate ids, bad ports, empty
-/// endpoint lists and unknown keys are reported with file, line and column.
+/// endpoint lists and unknown keys are reported with file, line and column; with a `catalog`,
+/// so are probe names it does not know.
 public enum ProfileLoader {
-    public static func load(file path: String, displayName: String? = nil) throws -> Profile {
-        try parse(ConfigurationLoader.read(path, displayName: displayName, what: "profile file"), file: displayName ?? path)
+    public static func load(file path: String, displayName: String? = nil, catalog: (any ProbeCatalog)? = nil) throws -> Profile {
+        try parse(ConfigurationLoader.read(path, displayName: displayName, what: "profile file"), file: displayName ?? path, catalog: catalog)
     }
 
-    public static func parse(_ text: String, file: String) throws -> Profile {
+    public static func parse(_ text: String, file: String, catalog: (any ProbeCatalog)? = nil) throws -> Profile {
         let reader = YAMLReader(file: file)
         guard let root = reader.root(of: text) else { throw ConfigurationErrors(reader.errors) }
-        let profile = reader.attempt { try read(root, reader: reader) }
+        let profile = reader.attempt { try read(root, reader: reader, catalog: catalog) }
         if !reader.errors.isEmpty { throw ConfigurationErrors(reader.errors) }
         guard let profile else { throw ConfigurationErrors(reader.errors) }
         return profile
     }
 
-    private static func read(_ root: YAMLValue, reader: YAMLReader) throws -> Profile {
+    private static func read(_ root: YAMLValue, reader: YAMLReader, catalog: (any ProbeCatalog)?) throws -> Profile {
         var name = "", title = "", source = ""
         var roles: [Role] = []
         var pathNodes: [YAMLValue] = []
@@ -43,7 +44,7 @@ public enum ProfileLoader {
         var seenPaths = Set<String>()
         var paths: [MatrixPath] = []
         for node in pathNodes {
-            guard let path = reader.attempt({ try readPath(node, roles: roleIDs) }) else { continue }
+            guard let path = reader.attempt({ try readPath(node, roles: roleIDs, catalog: catalog) }) else { continue }
             if !seenPaths.insert(path.id).inserted {
                 reader.record(node.error("duplicate path id '\(path.id)'"))
                 continue
@@ -88,7 +89,7 @@ public enum ProfileLoader {
     private static let pathKeys = ["id", "function", "endpoints", "source", "target", "applies", "rule", "proxy",
                                    "description", "settings", "note", "default_targets"]
 
-    private static func readPath(_ node: YAMLValue, roles: [String]) throws -> MatrixPath {
+    private static func readPath(_ node: YAMLValue, roles: [String], catalog: (any ProbeCatalog)?) throws -> MatrixPath {
         let entries = try node.mapping(allowed: pathKeys)
         let fields = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         func required(_ key: String) throws -> YAMLValue {
@@ -106,7 +107,7 @@ public enum ProfileLoader {
         }
         let id = try required("id").nonEmptyString()
         let endpointsNode = try required("endpoints")
-        let endpoints = try endpointsNode.list().map(readEndpoint)
+        let endpoints = try endpointsNode.list().map { try readEndpoint($0, catalog: catalog) }
         guard !endpoints.isEmpty else { throw endpointsNode.error("a path needs at least one endpoint") }
         let appliesNode = try required("applies")
         let appliesText = try appliesNode.string()
@@ -130,13 +131,15 @@ public enum ProfileLoader {
             defaultTargets: try fields["default_targets"]?.stringList() ?? [])
     }
 
-    private static func readEndpoint(_ node: YAMLValue) throws -> Endpoint {
+    private static func readEndpoint(_ node: YAMLValue, catalog: (any ProbeCatalog)?) throws -> Endpoint {
         var port: PortSpec?
         var probe: String?
         for (key, value) in try node.mapping(allowed: ["port", "probe"]) {
             switch key {
             case "port": port = try value.portSpec()
-            case "probe": probe = try value.nonEmptyString()
+            case "probe":
+                probe = try value.nonEmptyString()
+                try catalog?.checkProbeName(value)
             default: break
             }
         }

@@ -16,18 +16,55 @@ public struct CheckDocument: Codable, Sendable {
         public var message: String
         public var latency_ms: Double
         public var phases: PhaseTimings
-        public var banner: String?
-        public var tls: TLSObservation?
-        public var ntp: NTPObservation?
-        public var dns: DNSObservation?
-        public var smtp: SMTPObservation?
-        public var http: HTTPObservation?
-        public var udp: UDPOutcome?
-        public var peer_address: String?
-        public var route: String?
+        /// Banner, peer address, route and each protocol's observation, flat in the check
+        /// object under their own keys (`tls`, `smtp`...): a new observation type needs no change here.
+        public var observations: Observations
         public var last_run: Date
         public var consecutive_failures: Int
         public var last_success: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, target, transport, port, probe, status, reason, message, latency_ms, phases
+            case last_run, consecutive_failures, last_success
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            kind = try container.decode(String.self, forKey: .kind)
+            target = try container.decode(String.self, forKey: .target)
+            transport = try container.decode(String.self, forKey: .transport)
+            port = try container.decode(Int.self, forKey: .port)
+            probe = try container.decode(String.self, forKey: .probe)
+            status = try container.decode(String.self, forKey: .status)
+            reason = try container.decodeIfPresent(String.self, forKey: .reason)
+            message = try container.decode(String.self, forKey: .message)
+            latency_ms = try container.decode(Double.self, forKey: .latency_ms)
+            phases = try container.decode(PhaseTimings.self, forKey: .phases)
+            observations = try Observations(from: decoder)
+            last_run = try container.decode(Date.self, forKey: .last_run)
+            consecutive_failures = try container.decode(Int.self, forKey: .consecutive_failures)
+            last_success = try container.decodeIfPresent(Date.self, forKey: .last_success)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(target, forKey: .target)
+            try container.encode(transport, forKey: .transport)
+            try container.encode(port, forKey: .port)
+            try container.encode(probe, forKey: .probe)
+            try container.encode(status, forKey: .status)
+            try container.encodeIfPresent(reason, forKey: .reason)
+            try container.encode(message, forKey: .message)
+            try container.encode(latency_ms, forKey: .latency_ms)
+            try container.encode(phases, forKey: .phases)
+            try container.encode(last_run, forKey: .last_run)
+            try container.encode(consecutive_failures, forKey: .consecutive_failures)
+            try container.encodeIfPresent(last_success, forKey: .last_success)
+            try observations.encode(to: encoder)
+        }
     }
 
     public struct Path: Codable, Sendable {
@@ -77,15 +114,21 @@ public struct CheckDocument: Codable, Sendable {
 extension CheckDocument.Check {
     init(_ result: CheckResult) {
         let check = result.check
-        self.init(
-            id: check.id, kind: check.kind.rawValue, target: check.reportedTarget,
-            transport: check.transport.rawValue, port: check.port, probe: check.probe, status: result.status.rawValue,
-            reason: result.reason?.rawValue, message: result.message,
-            latency_ms: (result.latencyMilliseconds * 1000).rounded() / 1000, phases: result.phases,
-            banner: result.observations.banner, tls: result.observations.tls, ntp: result.observations.ntp,
-            dns: result.observations.dns, smtp: result.observations.smtp, http: result.observations.http,
-            udp: result.observations.udp, peer_address: result.observations.peerAddress, route: result.observations.route,
-            last_run: result.startedAt, consecutive_failures: result.consecutiveFailures, last_success: result.lastSuccess)
+        id = check.id
+        kind = check.kind.rawValue
+        target = check.reportedTarget
+        transport = check.transport.rawValue
+        port = check.port
+        probe = check.probe
+        status = result.status.rawValue
+        reason = result.reason?.rawValue
+        message = result.message
+        latency_ms = (result.latencyMilliseconds * 1000).rounded() / 1000
+        phases = result.phases
+        observations = result.observations
+        last_run = result.startedAt
+        consecutive_failures = result.consecutiveFailures
+        last_success = result.lastSuccess
     }
 }
 

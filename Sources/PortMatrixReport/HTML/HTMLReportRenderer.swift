@@ -129,19 +129,19 @@ public enum HTMLReportRenderer {
     private static func evidence(_ check: CheckDocument.Check) -> String {
         var items: [String] = [e(check.message)]
         if let reason = check.reason { items.append("reason <code>\(e(reason))</code>") }
-        if let banner = check.banner { items.append("banner <code>\(e(banner))</code>") }
-        if let tls = check.tls {
+        if let banner = check.observations.banner { items.append("banner <code>\(e(banner))</code>") }
+        if let tls = check.observations.tls {
             var text = "TLS \(tls.version ?? "?")"
             if let days = tls.daysLeft { text += ", certificate \(days) days left" }
             if let subject = tls.subject { text += " (\(subject))" }
             items.append(e(text))
         }
-        if let ntp = check.ntp { items.append(e(String(format: "NTP offset %+.3f s, stratum %d", ntp.offset, ntp.stratum))) }
-        if let smtp = check.smtp { items.append(e("SMTP STARTTLS \(smtp.starttls ? "offered" : "not offered")")) }
-        if let http = check.http { items.append(e("HTTP \(http.statusLine)")) }
-        if let dns = check.dns { items.append(e("DNS \(dns.rcode), \(dns.answers) answers")) }
-        if let udp = check.udp { items.append(e("UDP \(udp.rawValue)")) }
-        if let peer = check.peer_address { items.append("peer \(e(peer))") }
+        if let ntp = check.observations.ntp { items.append(e(String(format: "NTP offset %+.3f s, stratum %d", ntp.offset, ntp.stratum))) }
+        if let smtp = check.observations.smtp { items.append(e("SMTP STARTTLS \(smtp.starttls ? "offered" : "not offered")")) }
+        if let http = check.observations.http { items.append(e("HTTP \(http.statusLine)")) }
+        if let dns = check.observations.dns { items.append(e("DNS \(dns.rcode), \(dns.answers) answers")) }
+        if let udp = check.observations.udp { items.append(e("UDP \(udp.rawValue)")) }
+        if let peer = check.observations.peerAddress { items.append("peer \(e(peer))") }
         return items.joined(separator: "<br>")
     }
 
@@ -151,7 +151,7 @@ public enum HTMLReportRenderer {
         var rows: [String] = []
         for planned in plan.paths where planned.applies {
             for check in byID[planned.id]?.checks ?? [] where check.kind == "probe" && (check.status == "critical" || check.status == "warning") {
-                guard let reason = check.reason, firewallReasons.contains(reason) || check.udp?.rawValue == "no_answer" else { continue }
+                guard let reason = check.reason, firewallReasons.contains(reason) || check.observations.udp?.rawValue == "no_answer" else { continue }
                 rows.append("<tr><td>\(e(planned.path.source)) (this host)</td><td>\(e(check.target))</td><td>\(e(check.transport))/\(check.port)</td><td>allow</td><td><code>\(e(planned.id))</code></td><td>\(e(reason)): \(e(check.message))</td></tr>")
             }
         }
