@@ -85,6 +85,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The status endpoint: a small HTTP/1.1 server of routes the executable gives (no engine
@@ -98,6 +99,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .systemLibrary(name: "CNetSNMP", path: "Sources/CNetSNMP"),
@@ -110,6 +112,7 @@ let package = Package(
                 "CNetSNMP", "CNetSNMPShim", "PortMatrixConfiguration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Serves a snapshot read from JSON; PortMatrixSNMPTests run it as a subprocess
@@ -187,7 +190,14 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "PortMatrixListeningTests", dependencies: [
+            "PortMatrixListening", "PortMatrixTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "PortMatrixHTTPTests", dependencies: [
             "PortMatrixTestSupport", "PortMatrixHTTP",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -195,6 +205,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "PortMatrixSNMPTests", dependencies: [
             "PortMatrixTestSupport","PortMatrixSNMP"]),

@@ -56,19 +56,3 @@ extension SocketAddress {
         }
     }
 }
-
-extension ServerBootstrap {
-    /// A listening socket as both servers want it: address reuse, TCP_NODELAY on accepted
-    /// connections, and IPv6 sockets v6-only so `0.0.0.0:P` and `[::]:P` can both bind.
-    public static func listener(group: any EventLoopGroup, backlog: Int32, ipv6Only: Bool) -> ServerBootstrap {
-        var bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: backlog)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // tcpOption, not socketOption: the latter would set SOL_SOCKET/1, SO_DEBUG.
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-        if ipv6Only {
-            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
-        }
-        return bootstrap
-    }
-}

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PortMatrixHTTP
 import PortMatrixTestSupport
+import ServiceLifecycle
 
 /// `/`, `/data` (text), `/json` and `/big` (a megabyte); everything else is 404.
 struct TestRoutes: StatusHTTPRoutes {
@@ -43,6 +44,14 @@ struct TestServer {
         let server = StatusHTTPServer(listen: ["127.0.0.1:0"], routes: TestRoutes(), limits: limits, logger: log.logger, access: access)
         let addresses = try await server.start()
         return TestServer(server: server, port: addresses[0].port!, log: log)
+    }
+
+    /// A server running for the length of `body` as the agent runs it: bound and serving, then
+    /// a lifecycle service until `body` ends (or throws), then shut down gracefully.
+    static func withRunning<T>(access: StatusHTTPAccess = .loopbackOnly, _ configure: (inout StatusHTTPLimits) -> Void = { _ in },
+                               _ body: (TestServer) async throws -> T) async throws -> T {
+        let server = try await start(access: access, configure)
+        return try await runAsService(server.server, body: { try await body(server) })
     }
 
     /// Log lines that record an answer with this status code: "refused PEER with 400 ..." or
@@ -90,5 +99,19 @@ struct Curl {
     var body: String {
         guard let end = output.range(of: "\r\n\r\n") else { return output }
         return String(output[end.upperBound...])
+    }
+}
+
+/// Runs `service` in a service group for the length of `body`, then triggers the group's graceful
+/// shutdown and waits for the service to finish draining.
+func runAsService<T>(_ service: any Service, body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
     }
 }
