@@ -184,7 +184,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PortMatrixNRPETests", dependencies: [
-            "PortMatrixNRPE", "PortMatrixListening", "PortMatrixTestSupport",
+            "PortMatrixNRPE", "PortMatrixConfiguration", "PortMatrixListening", "PortMatrixTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -37,7 +37,7 @@ struct NRPEBuiltinsTests {
     @Test(.enabled(if: CheckNRPE.isInstalled))
     func builtinsMatchTheCheckCommandsRendering() async throws {
         let engine = try await Self.engine()
-        var configuration = NRPEServerConfiguration()
+        var configuration = NRPEConfiguration()
         configuration.listen = ["127.0.0.1:0"]
         configuration.tlsMode = .off
         let server = try NRPEServer(configuration: configuration,
@@ -72,6 +72,7 @@ struct NRPEBuiltinsTests {
 /// `up.*` answers, everything else refuses.
 struct StubProbe: Probe {
     let name = "ssh"
+    let connectsPerAddress = false
     func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
         request.host.hasPrefix("up") ? .success("SSH-2.0-stub", phases: PhaseTimings(total: 0.001))
             : .failure(.refused, "connection refused", phases: PhaseTimings(total: 0.0005))

@@ -23,9 +23,6 @@ struct ConfigurationTests {
         #expect(config.roles == ["appliance"])
         #expect(config.choices == ["mail_inbound": "direct", "mail_outbound": "direct", "dns": "builtin", "ntp": "internet"])
         #expect(config.features == ["nrpe", "snmp"])
-        #expect(config.nrpe.listen == ["0.0.0.0:5666", "[::]:5666"])
-        #expect(config.nrpe.tls)
-        #expect(config.nrpe.allowedHosts == ["127.0.0.1", "::1"])
         #expect(config.snmp.mode == .agentx)
         #expect(config.snmp.agentxSocket == "/var/agentx/master")
         #expect(config.schedule.interval == .seconds(60))
@@ -73,7 +70,6 @@ struct ConfigurationTests {
         #expect(config.paths["fetchmail"]?.endpoints == [EndpointOverride(port: PortSpec(.tcp, 995))])
         #expect(config.thresholds.ntpOffset.critical == NagiosRange(end: 1))
         #expect(config.thresholds.certDays.warning == NagiosRange(start: 30))
-        #expect(config.nrpe.commands["check_disk"]?.hasPrefix("/usr/lib/nagios") == true)
         #expect(config.snmp.users.first?.priv == "AES")
         #expect(config.sourceAddress == "192.0.2.10")
     }
@@ -84,11 +80,10 @@ struct ConfigurationTests {
         snmp: { mode: off }
         paths: { mpki: { via_proxy: on } }
         """)
-        #expect(config.nrpe.tls == false)
         #expect(config.snmp.mode == .off)
         #expect(config.paths["mpki"]?.viaProxy == .fallback)
         let quoted = try load("nrpe: { tls: { mode: \"on\" } }\nsnmp: { mode: \"off\" }")
-        #expect(quoted.nrpe.tls && quoted.snmp.mode == .off)
+        #expect(quoted.snmp.mode == .off)
     }
 
     @Test func allMistakesOfAFileAreReportedTogether() {
@@ -109,10 +104,5 @@ struct ConfigurationTests {
     @Test func timeoutMustBeShorterThanInterval() {
         let found = errors("schedule: { interval: 5s, timeout: 10s }")
         #expect(found.first?.message.contains("must be shorter than schedule.interval") == true)
-    }
-
-    @Test func clientCertificatesNeedACA() {
-        let found = errors("nrpe: { tls: { client_certs: require } }")
-        #expect(found.first?.message == "client_certs: require needs ca_file to verify clients against")
     }
 }

@@ -13,10 +13,10 @@ struct HardeningTests {
     // MARK: allowed_hosts
 
     @Test func emptyAllowedHostsIsRefusedAndAnyMustBeExplicit() async throws {
-        var configuration = NRPEServerConfiguration()
+        var configuration = NRPEConfiguration()
         configuration.allowedHosts = []
         #expect(configuration.validate().map(\.description) == ["nrpe.allowed_hosts: is empty; list the monitoring servers, or write [any] to allow every address"])
-        #expect(throws: NRPEServerConfigurationErrors.self) { try NRPEServer(configuration: configuration, logger: Logger(label: "t")) }
+        #expect(throws: NRPEConfigurationErrors.self) { try NRPEServer(configuration: configuration, logger: Logger(label: "t")) }
         configuration.allowedHosts = ["any", "10.0.0.1"]
         #expect(configuration.validate().map(\.description) == ["nrpe.allowed_hosts: 'any' allows every address and goes alone"])
         configuration.allowedHosts = ["any"]
@@ -51,7 +51,7 @@ struct HardeningTests {
     /// every allowed name on the command threads; now no connection resolves anything.
     @Test func floodOfRefusedConnectionsResolvesNothing() async throws {
         let lookups = Mutex(0)
-        var configuration = NRPEServerConfiguration()
+        var configuration = NRPEConfiguration()
         configuration.listen = ["127.0.0.1:0"]
         configuration.allowedHosts = ["monitoring.example"]
         configuration.stateDirectory = makeTemporaryDirectory("nrpe-state")
@@ -87,7 +87,7 @@ struct HardeningTests {
 
     // MARK: TLS
 
-    private static func tlsServer(_ configure: (inout NRPEServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    private static func tlsServer(_ configure: (inout NRPEConfiguration) -> Void = { _ in }) async throws -> TestServer {
         let certificates = TestCertificates.shared
         return try await TestServer.start {
             $0.certFile = certificates.serverCert
@@ -166,7 +166,7 @@ struct HardeningTests {
     }
 
     @Test func allowedClientsNeedRequire() {
-        var configuration = NRPEServerConfiguration()
+        var configuration = NRPEConfiguration()
         configuration.caFile = "/ca.pem"
         configuration.clientCertificates = .ask
         configuration.allowedClients = ["CN=nagios", "sha256:12"]

@@ -71,13 +71,13 @@ import Testing
     }
 }
 
-@Suite struct NRPEServerConfigurationTests {
+@Suite struct NRPEConfigurationTests {
     @Test func defaultsAreValid() {
-        #expect(NRPEServerConfiguration().validate().isEmpty)
+        #expect(NRPEConfiguration().validate().isEmpty)
     }
 
     @Test func reportsEveryMistake() {
-        var configuration = NRPEServerConfiguration()
+        var configuration = NRPEConfiguration()
         configuration.listen = ["0.0.0.0", "[::1]:99999"]
         configuration.allowedHosts = ["127.0.0.1", "10.0.0.0/40"]
         configuration.certFile = "/x.pem"
@@ -85,15 +85,15 @@ import Testing
         configuration.commandTimeout = 0
         let keys = configuration.validate().map(\.key)
         #expect(keys == ["listen[0]", "listen[1]", "allowed_hosts[1]", "tls", "tls.ca_file", "command_timeout"])
-        #expect(throws: NRPEServerConfigurationErrors.self) {
+        #expect(throws: NRPEConfigurationErrors.self) {
             try NRPEServer(configuration: configuration, logger: .init(label: "x"))
         }
     }
 
-    @Test func tlsModeTakesBothYAMLSpellings() {
-        #expect(["on", "true", "YES"].map(NRPEServerConfiguration.tlsMode(parsing:)) == [.on, .on, .on])
-        #expect(["off", "false", "no"].map(NRPEServerConfiguration.tlsMode(parsing:)) == [.off, .off, .off])
-        #expect(NRPEServerConfiguration.tlsMode(parsing: "maybe") == nil)
+    @Test func tlsModeTakesBothYAMLSpellings() throws {
+        for text in ["on", "true", "YES"] { #expect(try NRPEConfigurationYAMLTests.read("nrpe: { tls: { mode: \(text) } }").0.tlsMode == .on) }
+        for text in ["off", "false", "no"] { #expect(try NRPEConfigurationYAMLTests.read("nrpe: { tls: { mode: \(text) } }").0.tlsMode == .off) }
+        #expect(try NRPEConfigurationYAMLTests.read("nrpe: { tls: { mode: maybe } }").1.map(\.message) == ["expected true or false (or on/off, yes/no), found 'maybe'"])
     }
 
     @Test func parsesListenAddresses() throws {

@@ -33,7 +33,7 @@ let tls = ["on", "true", "yes"].contains(option("tls", "on"))
 
 switch mode {
 case "serve":
-    var configuration = NRPEServerConfiguration()
+    var configuration = NRPEConfiguration()
     configuration.listen = ["127.0.0.1:\(port)"]
     configuration.allowedHosts = ["127.0.0.1"]
     configuration.tlsMode = tls ? .on : .off

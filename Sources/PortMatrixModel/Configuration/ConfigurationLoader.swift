@@ -9,19 +9,16 @@ public enum ConfigurationLoader {
     /// The configuration compiled into the binary (Resources/default-config.yaml), comments and all.
     public static var embeddedDefaultText: String? { EmbeddedResources.files["default-config.yaml"] }
 
-    /// The configuration shipped inside the binary.
+    /// The model's sections of the embedded default, `path` or the system file; the
+    /// components' sections are passed over (tests, benchmarks): the executable reads all.
     public static func embeddedDefault() throws -> (SiteConfiguration, Profile) {
-        guard let text = embeddedDefaultText else {
-            throw ConfigurationError(file: "<embedded default>", line: 0, column: 0, keyPath: "", message: "embedded default configuration is missing")
-        }
-        return try parse(text, file: "<embedded default>")
+        var skipped = SiteConfiguration.ComponentSections()
+        return try embeddedDefault(sections: &skipped)
     }
 
-    /// `path`, else /etc/portmatrix/portmatrix.yaml if present, else the embedded default.
     public static func resolve(path: String?) throws -> (SiteConfiguration, Profile) {
-        if let path { return try load(file: path) }
-        if FileManager.default.fileExists(atPath: systemPath) { return try load(file: systemPath) }
-        return try embeddedDefault()
+        var skipped = SiteConfiguration.ComponentSections()
+        return try resolve(path: path, sections: &skipped)
     }
 
     public static func load(file path: String) throws -> (SiteConfiguration, Profile) {
@@ -62,11 +59,22 @@ public enum ConfigurationLoader {
         return text
     }
 
+    /// The model's sections; the components' ones (`nrpe:`, ...) are passed over: the
+    /// executable reads them with ``parse(_:file:sections:)``.
     public static func parse(_ text: String, file: String) throws -> (SiteConfiguration, Profile) {
+        var skipped = SiteConfiguration.ComponentSections()
+        return try parse(text, file: file, sections: &skipped)
+    }
+
+    /// A whole portmatrix.yaml: the model's sections read here, each component's handed to
+    /// `sections` in document order; unknown keys get a did-you-mean among all of them, and
+    /// every error of the file is thrown together.
+    public static func parse<Sections: ConfigurationSections>(_ text: String, file: String,
+                                                              sections: inout Sections) throws -> (SiteConfiguration, Profile) {
         let reader = YAMLReader(file: file)
         guard let root = reader.root(of: text) else { throw ConfigurationErrors(reader.errors) }
         var parser = ConfigurationParser(reader: reader, file: file)
-        let result = reader.attempt { try parser.parse(root) }
+        let result = reader.attempt { try parser.parse(root, sections: &sections) }
         if !reader.errors.isEmpty { throw ConfigurationErrors(reader.errors) }
         guard let result else { throw ConfigurationErrors(reader.errors) }
         return result
@@ -87,10 +95,10 @@ struct ConfigurationParser {
     }
 
     static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address",
-                               "thresholds", "schedule", "listeners", "nrpe", "snmp", "agent", "status_endpoint", "checkmk"]
+                               "thresholds", "schedule", "listeners", "snmp", "agent", "status_endpoint", "checkmk"]
 
-    mutating func parse(_ root: YAMLValue) throws -> (SiteConfiguration, Profile) {
-        let entries = try root.mapping(allowed: Self.topLevelKeys)
+    mutating func parse<Sections: ConfigurationSections>(_ root: YAMLValue, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+        let entries = try root.mapping(allowed: Self.topLevelKeys + Sections.keys)
         let profileEntry = entries.first { $0.key == "profile" }
         if let value = profileEntry?.value { config.profile = try value.nonEmptyString() }
         do {
@@ -103,7 +111,11 @@ struct ConfigurationParser {
             throw (profileEntry?.value ?? root).error("profile is invalid:\n" + errors.description)
         }
         for (key, value) in entries where key != "profile" {
-            reader.attempt { try parse(key: key, value: value) }
+            if Sections.keys.contains(key) {
+                reader.attempt { try sections.read(key: key, value: value) }
+            } else {
+                reader.attempt { try parse(key: key, value: value) }
+            }
         }
         return (config, profile)
     }
@@ -159,7 +171,6 @@ struct ConfigurationParser {
         case "thresholds": config.thresholds = config.thresholds.merging(try thresholds(value))
         case "schedule": try parseSchedule(value)
         case "listeners": try parseListeners(value)
-        case "nrpe": try parseNRPE(value)
         case "snmp": try parseSNMP(value)
         case "agent": try parseAgent(value)
         case "status_endpoint": try parseStatusEndpoint(value)
@@ -342,72 +353,6 @@ struct ConfigurationParser {
         }
     }
 
-    static let nrpeKeys = ["listen", "allowed_hosts", "tls", "commands", "allow_arguments", "include", "command_timeout",
-                           "connection_timeout", "max_connections", "state_directory"]
-
-    private mutating func parseNRPE(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: Self.nrpeKeys) {
-            reader.attempt {
-                switch key {
-                case "listen": config.nrpe.listen = try listenAddresses(item)
-                case "allowed_hosts": config.nrpe.allowedHosts = try nrpeAllowedHosts(item)
-                case "tls": try parseNRPETLS(item)
-                case "commands":
-                    var commands: [String: String] = [:]
-                    for (name, line) in try item.mapping() {
-                        reader.attempt { commands[name] = try line.nonEmptyString() }
-                    }
-                    config.nrpe.commands = commands
-                case "allow_arguments": config.nrpe.allowArguments = try item.bool()
-                case "include": config.nrpe.include = try item.nonEmptyString()
-                case "command_timeout": config.nrpe.commandTimeout = try positive(item.duration(), item)
-                case "connection_timeout": config.nrpe.connectionTimeout = try positive(item.duration(), item)
-                case "max_connections": config.nrpe.maxConnections = try item.int(in: 1...100_000)
-                case "state_directory": config.nrpe.stateDirectory = try item.nonEmptyString()
-                default: break
-                }
-            }
-        }
-    }
-
-    private mutating func parseNRPETLS(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: ["mode", "cert_file", "key_file", "ca_file", "client_certs", "allowed_clients"]) {
-            reader.attempt {
-                switch key {
-                case "mode": config.nrpe.tls = try item.bool()
-                case "cert_file": config.nrpe.certFile = try item.nonEmptyString()
-                case "key_file": config.nrpe.keyFile = try item.nonEmptyString()
-                case "ca_file": config.nrpe.caFile = try item.nonEmptyString()
-                case "client_certs":
-                    config.nrpe.clientCerts = NRPESettings.ClientCerts(rawValue: try item.oneOf(NRPESettings.ClientCerts.allCases.map(\.rawValue)))!
-                case "allowed_clients":
-                    config.nrpe.allowedClients = try item.list().map { node in
-                        let text = try node.nonEmptyString()
-                        let hex = text.lowercased().hasPrefix("sha256:") ? text.dropFirst(7).filter { $0 != ":" } : nil
-                        if let hex, hex.count != 64 || !hex.allSatisfy(\.isHexDigit) {
-                            throw node.error("'\(text)' is not a SHA-256 fingerprint (sha256: and 64 hex digits, colons allowed)")
-                        }
-                        if hex == nil, !text.contains("=") {
-                            throw node.error("'\(text)' is neither sha256:FINGERPRINT nor a subject such as CN=nagios")
-                        }
-                        return text
-                    }
-                    if config.nrpe.allowedClients.isEmpty { throw item.error("is empty; leave the key out to accept any client certificate that chains to ca_file") }
-                default: break
-                }
-            }
-        }
-        if (config.nrpe.certFile == nil) != (config.nrpe.keyFile == nil) {
-            reader.record(value.error("cert_file and key_file go together"))
-        }
-        if config.nrpe.clientCerts != .none && config.nrpe.caFile == nil {
-            reader.record(value.error("client_certs: \(config.nrpe.clientCerts.rawValue) needs ca_file to verify clients against"))
-        }
-        if !config.nrpe.allowedClients.isEmpty && config.nrpe.clientCerts != .require {
-            reader.record(value.error("allowed_clients needs client_certs: require"))
-        }
-    }
-
     private mutating func parseAgent(_ value: YAMLValue) throws {
         for (key, item) in try value.mapping(allowed: ["user", "group"]) {
             reader.attempt {
@@ -449,7 +394,7 @@ struct ConfigurationParser {
                 guard !item.isNull, !(try item.list()).isEmpty else {
                     throw item.error("an empty allowed_hosts; list the monitoring servers' addresses or networks, or remove the key (loopback only)")
                 }
-                let hosts = try allowedHosts(item)
+                let hosts = try item.allowedHosts()
                 for (node, host) in zip(try item.list(), hosts) where NetworkPrefix.parseAddress(String(host.split(separator: "/")[0])) == nil {
                     throw node.error("'\(host)' is not an address or network; the status endpoint does not resolve names")
                 }
@@ -460,7 +405,7 @@ struct ConfigurationParser {
         let open = !config.statusEndpoint.allowedHosts.isEmpty
         reader.attempt {
             // Without allowed_hosts it answers on loopback only: it has no authentication.
-            config.statusEndpoint.listen = try listenAddresses(listen, example: "127.0.0.1:9166", loopbackOnly: open ? nil : { host in
+            config.statusEndpoint.listen = try listen.listenAddresses(example: "127.0.0.1:9166", loopbackOnly: open ? nil : { host in
                 guard let bytes = NetworkPrefix.parseAddress(host) else { return false }
                 return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
             })
@@ -481,45 +426,6 @@ struct ConfigurationParser {
                 }
                 config.checkmk.spoolFile = path
             }
-        }
-    }
-
-    /// `0.0.0.0:5666`, `[::]:5666`, `127.0.0.1:15666`; `loopbackOnly` rejects other addresses.
-    private func listenAddresses(_ value: YAMLValue, example: String = "0.0.0.0:5666 or [::]:5666",
-                                 loopbackOnly isLoopback: ((String) -> Bool)? = nil) throws -> [String] {
-        try value.list().map { node in
-            let text = try node.string()
-            guard case .success(let target) = TargetAddress.parse(text), let port = target.port,
-                  NetworkPrefix.parseAddress(target.host) != nil, port > 0 else {
-                throw node.error("'\(text)' is not a listen address; expected ADDRESS:PORT such as \(example)")
-            }
-            if let isLoopback, !isLoopback(target.host) {
-                throw node.error("'\(text)' is not a loopback address (127.0.0.0/8 or [::1]): the endpoint has no authentication; set allowed_hosts to open it to other peers")
-            }
-            return text
-        }
-    }
-
-    /// `nrpe.allowed_hosts`: never empty (a blank key used to answer every address); every
-    /// address only with the explicit `[any]`.
-    private func nrpeAllowedHosts(_ value: YAMLValue) throws -> [String] {
-        let isAny = { (node: YAMLValue) in (try? node.string().lowercased()) == "any" }
-        let nodes = try value.list()
-        if nodes.isEmpty { throw value.error("is empty; list the monitoring servers, or write [any] to allow every address") }
-        if nodes.contains(where: isAny) {
-            if nodes.count > 1 { throw value.error("'any' allows every address and goes alone") }
-            return ["any"]
-        }
-        return try allowedHosts(value)
-    }
-
-    /// Addresses, networks (checked strictly: no host bits) and host names.
-    private func allowedHosts(_ value: YAMLValue) throws -> [String] {
-        try value.list().map { node in
-            let text = try node.nonEmptyString()
-            let looksNumeric = text.contains("/") || text.contains(":") || text.allSatisfy { $0.isNumber || $0 == "." }
-            if looksNumeric, case .failure(let error) = NetworkPrefix.parse(text) { throw node.error(error.description) }
-            return text
         }
     }
 

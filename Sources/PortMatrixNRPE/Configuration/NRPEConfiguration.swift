@@ -1,25 +1,16 @@
 import PortMatrixListening
 
-/// Everything the listener needs, mirroring the `nrpe:` section of portmatrix.yaml.
-public struct NRPEServerConfiguration: Sendable {
+/// The `nrpe:` section of portmatrix.yaml: everything the listener needs, its defaults, and
+/// ``validate()``. Read from YAML by `NRPEConfiguration+YAML.swift`.
+public struct NRPEConfiguration: Sendable, Hashable {
     public enum TLSMode: Sendable, Hashable {
         /// Plaintext, for `check_nrpe -n`.
         case off
         case on
     }
 
-    /// `tls.mode` as written in YAML; YAML 1.1 turns bare on/off/yes/no into booleans, so
-    /// both spellings are accepted.
-    public static func tlsMode(parsing text: String) -> TLSMode? {
-        switch text.lowercased() {
-        case "on", "true", "yes": .on
-        case "off", "false", "no": .off
-        default: nil
-        }
-    }
-
     /// `ssl_client_certs` 0/1/2 in nrpe terms.
-    public enum ClientCertificates: String, Sendable, Hashable {
+    public enum ClientCertificates: String, Sendable, Hashable, CaseIterable {
         case none
         /// Verify a certificate when the client presents one.
         case ask
@@ -76,13 +67,13 @@ public struct NRPEConfigurationError: Error, Sendable, Hashable, CustomStringCon
     }
 }
 
-/// Every problem ``NRPEServerConfiguration/validate()`` found.
-public struct NRPEServerConfigurationErrors: Error, Sendable, CustomStringConvertible {
+/// Every problem ``NRPEConfiguration/validate()`` found.
+public struct NRPEConfigurationErrors: Error, Sendable, CustomStringConvertible {
     public var errors: [NRPEConfigurationError]
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
-extension NRPEServerConfiguration {
+extension NRPEConfiguration {
     /// All mistakes at once, so an operator fixes a file in one pass; empty means valid.
     public func validate() -> [NRPEConfigurationError] {
         var errors: [NRPEConfigurationError] = []
@@ -104,23 +95,15 @@ extension NRPEServerConfiguration {
                 errors.append(.init(key: "allowed_hosts[\(index)]", message: "\(error)"))
             }
         }
-        if !allowedClients.isEmpty, tlsMode == .off || clientCertificates != .require {
-            errors.append(.init(key: "tls.allowed_clients", message: "needs client_certs: require"))
-        }
+        // The pin list's own rule before its entries, as the list reads.
+        let combinations = tlsCombinationErrors()
+        errors += combinations.filter { $0.key == "tls.allowed_clients" }
         for (index, entry) in allowedClients.enumerated() {
             do { _ = try NRPEClientPin(parsing: entry) } catch {
                 errors.append(.init(key: "tls.allowed_clients[\(index)]", message: "\(error)"))
             }
         }
-        if (certFile == nil) != (keyFile == nil) {
-            errors.append(.init(key: "tls", message: "cert_file and key_file go together"))
-        }
-        if tlsMode == .on, clientCertificates != .none, caFile == nil {
-            errors.append(.init(key: "tls.ca_file", message: "client_certs: \(clientCertificates.rawValue) needs a ca_file to verify against"))
-        }
-        if tlsMode == .off, clientCertificates != .none {
-            errors.append(.init(key: "tls.client_certs", message: "client certificates need tls mode on"))
-        }
+        errors += combinations.filter { $0.key != "tls.allowed_clients" }
         for name in commands.keys where name.isEmpty || name.contains("!") {
             errors.append(.init(key: "commands", message: "invalid command name '\(name)'"))
         }
@@ -129,6 +112,25 @@ extension NRPEServerConfiguration {
         if maxConnections < 1 { errors.append(.init(key: "max_connections", message: "must be at least 1")) }
         if listenBacklog < 1 { errors.append(.init(key: "listen_backlog", message: "must be at least 1")) }
         if commandThreads < 1 { errors.append(.init(key: "command_threads", message: "must be at least 1")) }
+        return errors
+    }
+
+    /// Rules between the `tls:` keys, each said once: ``validate()`` and the YAML reader (which
+    /// places them at `nrpe.tls`) both report these.
+    func tlsCombinationErrors() -> [NRPEConfigurationError] {
+        var errors: [NRPEConfigurationError] = []
+        if (certFile == nil) != (keyFile == nil) {
+            errors.append(.init(key: "tls", message: "cert_file and key_file go together"))
+        }
+        if tlsMode == .on, clientCertificates != .none, caFile == nil {
+            errors.append(.init(key: "tls.ca_file", message: "client_certs: \(clientCertificates.rawValue) needs ca_file to verify clients against"))
+        }
+        if tlsMode == .off, clientCertificates != .none {
+            errors.append(.init(key: "tls.client_certs", message: "client_certs: \(clientCertificates.rawValue) needs tls mode on"))
+        }
+        if !allowedClients.isEmpty, tlsMode == .off || clientCertificates != .require {
+            errors.append(.init(key: "tls.allowed_clients", message: "needs client_certs: require"))
+        }
         return errors
     }
 }

@@ -4,19 +4,16 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PortMatrixListening
-import ServiceLifecycle
 
 /// The NRPE listener: one request per connection, answered in the query's packet version.
-/// A lifecycle `Service`: bound before the group runs (perhaps as root), it answers in `run()`
-/// until a graceful shutdown, then lets the requests in flight finish.
 ///
 /// ```swift
 /// let server = try NRPEServer(configuration: config, builtins: engineCommands, logger: logger)
-/// let addresses = try await server.bind()        // as root
-/// // drop root
-/// try await ServiceGroup(services: [server], logger: logger).run()
+/// let addresses = try await server.start()
+/// …
+/// await server.shutdown()
 /// ```
-public final class NRPEServer: Service {
+public final class NRPEServer: Sendable {
     private let builtins: any NRPEBuiltinCommands
     private let logger: Logger
     private let group: any EventLoopGroup
@@ -26,16 +23,14 @@ public final class NRPEServer: Service {
     /// What a new connection is served with; swapped whole by `reconfigure`, so a connection
     /// sees one consistent configuration.
     private let settings: NIOLockedValueBox<Settings>
-    private let listeners: ListenerSet
-    /// Set by the first `serve()`: the TLS material is read and the command threads run.
-    private let serving = NIOLockedValueBox(false)
+    private let listeners = NIOLockedValueBox<[Listener]>([])
     /// Looks `allowed_hosts` names up; a test injects a counting one.
     private let resolver: NRPEAccessList.Resolver
     /// The background lookup of `allowed_hosts` names, every ``NRPEAccessList/refreshInterval``.
     private let nameRefresh = NIOLockedValueBox<RepeatedTask?>(nil)
 
     private struct Settings: Sendable {
-        var configuration: NRPEServerConfiguration
+        var configuration: NRPEConfiguration
         var accessList: NRPEAccessList
         var sslContext: NIOSSLContext?
         var dispatcher: NRPECommandDispatcher?
@@ -43,11 +38,16 @@ public final class NRPEServer: Service {
         var clientPins: [NRPEClientPin] = []
     }
 
-    public var configuration: NRPEServerConfiguration { settings.withLockedValue { $0.configuration } }
+    private struct Listener: Sendable {
+        var address: String
+        var channel: any Channel
+    }
 
-    /// Throws the configuration's validation errors (``NRPEServerConfigurationErrors``).
+    public var configuration: NRPEConfiguration { settings.withLockedValue { $0.configuration } }
+
+    /// Throws the configuration's validation errors (``NRPEConfigurationErrors``).
     public convenience init(
-        configuration: NRPEServerConfiguration,
+        configuration: NRPEConfiguration,
         builtins: any NRPEBuiltinCommands = NRPENoBuiltinCommands(),
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -57,7 +57,7 @@ public final class NRPEServer: Service {
     }
 
     init(
-        configuration: NRPEServerConfiguration,
+        configuration: NRPEConfiguration,
         builtins: any NRPEBuiltinCommands,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup,
@@ -65,21 +65,17 @@ public final class NRPEServer: Service {
     ) throws {
         self.resolver = resolver
         let errors = configuration.validate()
-        guard errors.isEmpty else { throw NRPEServerConfigurationErrors(errors: errors) }
+        guard errors.isEmpty else { throw NRPEConfigurationErrors(errors: errors) }
         self.builtins = builtins
         self.logger = logger
         self.group = eventLoopGroup
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.commandThreads)
         self.registry = ConnectionRegistry(limit: configuration.maxConnections)
-        let settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver)))
-        self.settings = settings
-        self.listeners = ListenerSet(server: "NRPE", group: eventLoopGroup, backlog: configuration.listenBacklog, logger: logger,
-                                     childChannelInitializer: Self.childChannelInitializer(registry: registry, settings: settings,
-                                                                                           logger: logger, refusals: refusals))
+        self.settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver)))
     }
 
-    /// Binds every `listen` address and answers on them: `bind()` then `serve()`, for a server
-    /// not run by a service group. Returns the bound addresses (with the real port when 0 was asked).
+    /// Binds every `listen` address and answers on them: `bind()` then `serve()`. Returns the
+    /// bound addresses (with the real port when 0 was asked).
     public func start() async throws -> [SocketAddress] {
         let bound = try await bind()
         do { try await serve() } catch {
@@ -91,12 +87,14 @@ public final class NRPEServer: Service {
 
     /// Binds every `listen` address without accepting: connections wait in the kernel's backlog
     /// until `serve()`, so a daemon started as root can bind, drop root, and only then answer.
-    /// An address that cannot bind throws ``ListenError``, and nothing stays bound.
     public func bind() async throws -> [SocketAddress] {
-        let configuration = configuration
         do {
-            return try await listeners.bind(try configuration.listen.map { try ListenAddress(parsing: $0) },
-                                            metadata: ["tls": "\(configuration.tlsMode == .on ? "on" : "off")"])
+            let bound = try await bind(configuration.listen, accepting: false)
+            logger.info("NRPE: listening", metadata: [
+                "addresses": "\(bound.map(\.listenText))",
+                "tls": "\(configuration.tlsMode == .on ? "on" : "off")",
+            ])
+            return bound
         } catch {
             await shutdown()
             throw error
@@ -105,38 +103,27 @@ public final class NRPEServer: Service {
 
     /// Starts answering on the bound listeners. The TLS material is read (or generated in
     /// `state_directory`) here, as whoever runs the process by then, never before a drop of root.
-    /// A second call does nothing.
     public func serve() async throws {
-        guard !serving.withLockedValue({ $0 }) else { return }
         let prepared = try prepare(configuration)
         threadPool.start()
-        serving.withLockedValue { $0 = true }
         await resolveNames(prepared.accessList)
         settings.withLockedValue { $0 = prepared }
         startNameRefresh()
-        try await listeners.serve()
-    }
-
-    /// Answers on the bound listeners (binding them first if nobody did) until a graceful
-    /// shutdown, then stops accepting and lets the requests in flight finish.
-    public func run() async throws {
-        if await listeners.boundAddresses.isEmpty { _ = try await bind() }
-        try await serve()
-        try? await gracefulShutdown()
-        await shutdown()
+        for listener in listeners.withLockedValue({ $0 }) {
+            try await listener.channel.setOption(ChannelOptions.autoRead, value: true).get()
+        }
     }
 
     /// Applies a new configuration to a running server (SIGHUP): connections accepted from now
     /// on get the new TLS, allowed hosts and commands; listeners whose address is unchanged stay
     /// open, removed ones close, new ones bind. Nothing changes if the new configuration is
-    /// invalid or its TLS files cannot be read (thrown); an address that cannot bind is logged
-    /// and the others apply (``ListenerSet``'s policy). `command_threads` and `max_connections`
-    /// keep their start values. Returns the newly bound addresses.
+    /// invalid or its TLS files cannot be read (thrown); an address that cannot bind is logged.
+    /// `command_threads` and `max_connections` keep their start values. Returns the newly bound
+    /// addresses.
     @discardableResult
-    public func reconfigure(_ configuration: NRPEServerConfiguration) async throws -> [SocketAddress] {
+    public func reconfigure(_ configuration: NRPEConfiguration) async throws -> [SocketAddress] {
         let errors = configuration.validate()
-        guard errors.isEmpty else { throw NRPEServerConfigurationErrors(errors: errors) }
-        let addresses = try configuration.listen.map { try ListenAddress(parsing: $0) }
+        guard errors.isEmpty else { throw NRPEConfigurationErrors(errors: errors) }
         let prepared = try prepare(configuration)
         await resolveNames(prepared.accessList)
         let previous = settings.withLockedValue { current in
@@ -146,23 +133,42 @@ public final class NRPEServer: Service {
         if configuration.maxConnections != previous.maxConnections || configuration.commandThreads != previous.commandThreads {
             logger.warning("NRPE: max_connections and command threads keep their start values until a restart")
         }
-        let change = await listeners.update(to: addresses)
+        let wanted = Set(configuration.listen)
+        let removed = listeners.withLockedValue { listeners in
+            defer { listeners.removeAll { !wanted.contains($0.address) } }
+            return listeners.filter { !wanted.contains($0.address) }
+        }
+        for listener in removed { try? await listener.channel.close() }
+        let open = Set(listeners.withLockedValue { $0.map(\.address) })
+        var bound: [SocketAddress] = []
+        for address in configuration.listen where !open.contains(address) {
+            // One address that cannot bind (taken, or privileged after root was dropped) does
+            // not stop the others.
+            do { bound += try await bind([address]) } catch {
+                logger.error("\(error)")
+            }
+        }
         logger.info("NRPE: configuration applied", metadata: [
-            "addresses": "\(change.bound.map(\.listenText))", "tls": "\(prepared.sslContext == nil ? "off" : "on")",
+            "kept": "\(open.sorted())", "closed": "\(removed.map(\.address))",
+            "opened": "\(bound.map(\.listenText))", "tls": "\(prepared.sslContext == nil ? "off" : "on")",
         ])
-        return change.opened
+        return bound
     }
 
     /// Stops accepting, closes idle connections, lets requests in flight get their reply
     /// (bounded by command_timeout), then releases the command threads.
     public func shutdown() async {
         nameRefresh.withLockedValue { $0?.cancel() }
-        await listeners.close()
+        let channels = listeners.withLockedValue { listeners in
+            defer { listeners = [] }
+            return listeners.map(\.channel)
+        }
+        for channel in channels { try? await channel.close() }
         for closed in registry.drain() { try? await closed.get() }
         try? await threadPool.shutdownGracefully()
     }
 
-    private func prepare(_ configuration: NRPEServerConfiguration) throws -> Settings {
+    private func prepare(_ configuration: NRPEConfiguration) throws -> Settings {
         Settings(
             configuration: configuration,
             accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver),
@@ -177,14 +183,31 @@ public final class NRPEServer: Service {
             clientPins: configuration.tlsMode == .on ? configuration.allowedClients.compactMap { try? NRPEClientPin(parsing: $0) } : [])
     }
 
+    private func bind(_ addresses: [String], accepting: Bool = true) async throws -> [SocketAddress] {
+        var bound: [SocketAddress] = []
+        for text in addresses {
+            let address = try ListenAddress(parsing: text)
+            let channel: any Channel
+            do {
+                channel = try await bootstrap(ipv6Only: address.isIPv6)
+                    .serverChannelOption(ChannelOptions.autoRead, value: accepting)
+                    .bind(host: address.host, port: address.port).get()
+            } catch {
+                throw NRPEListenError(address: text, underlying: error)
+            }
+            listeners.withLockedValue { $0.append(Listener(address: text, channel: channel)) }
+            if let local = channel.localAddress { bound.append(local) }
+        }
+        return bound
+    }
+
     /// Connections currently open (admitted and not yet closed).
     var openConnections: Int { registry.count }
 
-    /// What each accepted connection gets, read from the settings of the moment.
-    private static func childChannelInitializer(
-        registry: ConnectionRegistry, settings: NIOLockedValueBox<Settings>, logger: Logger, refusals: RefusalLog
-    ) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
-        { channel in
+    private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
+        let (registry, settings, logger, refusals) = (registry, settings, logger, refusals)
+        return ServerBootstrap.listener(group: group, backlog: configuration.listenBacklog, ipv6Only: ipv6Only)
+            .childChannelInitializer { channel in
                 // Runs before the channel is registered: no byte is read from a refused peer.
                 let peer = channel.remoteAddress.map(\.listenText) ?? "unknown peer"
                 guard registry.admit(channel) else {
@@ -210,7 +233,7 @@ public final class NRPEServer: Service {
                             refusals: refusals, clientPins: current.clientPins
                         ))
                     }
-        }
+            }
     }
 
     /// Looks the `allowed_hosts` names up before the list serves a connection, on the command
@@ -247,7 +270,7 @@ public final class NRPEServer: Service {
         }
     }
 
-    private func loadExternalCommands(_ configuration: NRPEServerConfiguration) -> [String: String] {
+    private func loadExternalCommands(_ configuration: NRPEConfiguration) -> [String: String] {
         var commands: [String: String] = [:]
         if let includeFile = configuration.includeFile {
             do {
@@ -262,5 +285,15 @@ public final class NRPEServer: Service {
             }
         }
         return commands.merging(configuration.commands) { _, configured in configured }
+    }
+}
+
+/// A listen address that could not be bound, with the system's reason.
+public struct NRPEListenError: Error, CustomStringConvertible {
+    public var address: String
+    public var underlying: any Error
+
+    public var description: String {
+        "NRPE: cannot listen on \(address): \(ListenAddress.bindFailureReason(underlying))"
     }
 }

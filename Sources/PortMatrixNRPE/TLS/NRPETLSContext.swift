@@ -11,7 +11,7 @@ enum NRPETLSContext {
         "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
     ].joined(separator: ":")
 
-    static func make(_ configuration: NRPEServerConfiguration, logger: Logger) throws -> NIOSSLContext {
+    static func make(_ configuration: NRPEConfiguration, logger: Logger) throws -> NIOSSLContext {
         let certFile: String
         let keyFile: String
         if let configuredCert = configuration.certFile, let configuredKey = configuration.keyFile {

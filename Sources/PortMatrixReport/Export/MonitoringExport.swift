@@ -29,11 +29,11 @@ public struct MonitoringExport: Sendable, Hashable {
         /// What the agent's own settings imply: the first listen address that is not a wildcard
         /// (the only one check_nrpe can reach then), else the host's address; that entry's port
         /// (the first entry's when all are wildcards); the TLS mode. Nil when NRPE is off (`listen: []`).
-        public init?(_ settings: NRPESettings) {
-            let listen = settings.listen.compactMap { try? TargetAddress.parse($0).get() }
+        public init?(listen: [String], tls: Bool) {
+            let listen = listen.compactMap { try? TargetAddress.parse($0).get() }
             guard let first = listen.first else { return nil }
             let reachable = listen.first { !Self.wildcards.contains($0.host) }
-            self.init(address: reachable?.host, port: (reachable ?? first).port ?? 5666, tls: settings.tls)
+            self.init(address: reachable?.host, port: (reachable ?? first).port ?? 5666, tls: tls)
         }
 
         static let wildcards: Set<String> = ["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]

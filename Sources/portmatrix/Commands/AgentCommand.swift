@@ -19,7 +19,7 @@ struct AgentCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        let (configuration, profile) = try config.load()
+        let configuration = try config.loadAll()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -32,8 +32,8 @@ struct AgentCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let runtime: AgentRuntime
         do {
-            let account = try RunAsAccount.resolve(configuration.agent) { logger.warning("\($0)") }
-            runtime = try AgentRuntime(configuration: configuration, profile: profile, configPath: config.config,
+            let account = try RunAsAccount.resolve(configuration.site.agent) { logger.warning("\($0)") }
+            runtime = try AgentRuntime(configuration: configuration, configPath: config.config,
                                        group: group, logger: logger)
             // As root: state directories checked and handed over first (root never opens a path
             // the account controls), then bind and attach, drop root, and only then answer.
@@ -56,10 +56,9 @@ struct AgentCommand: AsyncParsableCommand {
             EngineService(engine: runtime.engine, onPublish: runtime.published),
             ReloadService(runtime: runtime, signals: reloadSignals),
         ]
-        // The servers themselves: bound above, they answer until SIGTERM, then drain.
-        if let nrpe = runtime.nrpe { services.append(nrpe) }
-        if let snmp = runtime.snmp { services.append(snmp) }
-        services.append(runtime.statusEndpoint)
+        if let nrpe = runtime.nrpe { services.append(NRPEService(server: nrpe)) }
+        if let snmp = runtime.snmp { services.append(SNMPService(agent: snmp)) }
+        services.append(StatusEndpointService(server: runtime.statusEndpoint))
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await serviceGroup.run()

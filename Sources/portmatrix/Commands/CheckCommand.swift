@@ -27,7 +27,8 @@ struct CheckCommand: AsyncParsableCommand {
         let configuration: SiteConfiguration
         let profile: Profile
         do {
-            (configuration, profile) = try ConfigurationLoader.resolve(path: config.config)
+            let loaded = try AgentConfiguration.resolve(path: config.config)
+            (configuration, profile) = (loaded.site, loaded.profile)
         } catch {
             // A plugin reports a broken set-up on stdout, where its monitoring system reads it.
             switch format {

@@ -14,7 +14,8 @@ struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let (configuration, profile) = try ConfigurationLoader.load(file: file)
+                let loaded = try AgentConfiguration.load(file: file)
+                let (configuration, profile) = (loaded.site, loaded.profile)
                 let plan = Planner(profile: profile, configuration: configuration).plan()
                 for finding in plan.findings {
                     print("\(file): note: \(finding.message)")

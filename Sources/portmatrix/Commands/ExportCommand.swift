@@ -106,9 +106,10 @@ struct ExportOptions: ParsableArguments {
     /// The plan of the configuration and the export settings; exit 2 when the configuration is
     /// bad or serves no NRPE.
     func resolve(_ config: ConfigOption) throws -> (Plan, MonitoringExport) {
-        let (configuration, profile) = try config.load()
+        let loaded = try config.loadAll()
+        let (configuration, profile) = (loaded.site, loaded.profile)
         let plan = Planner(profile: profile, configuration: configuration).plan()
-        guard var connection = MonitoringExport.Connection(configuration.nrpe) else {
+        guard var connection = MonitoringExport.Connection(listen: loaded.nrpe.listen, tls: loaded.nrpe.tlsMode == .on) else {
             Output.error("\(configuration.origin): nrpe.listen is empty, so the agent serves no NRPE: nothing to export")
             throw ExitCode(2)
         }
@@ -118,7 +119,7 @@ struct ExportOptions: ParsableArguments {
         connection.clientCertificate = clientCert
         connection.clientKey = clientKey
         connection.caFile = caCert
-        if connection.tls, configuration.nrpe.clientCerts == .require, clientCert == nil {
+        if connection.tls, loaded.nrpe.clientCertificates == .require, clientCert == nil {
             Output.error("note: \(configuration.origin) has nrpe.tls.client_certs: require; check_nrpe needs --client-cert and --client-key")
         }
         let export = MonitoringExport(hostName: hostName ?? Self.localHostName(), connection: connection, defineHost: withHost,

@@ -8,10 +8,17 @@ struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file (default: \(ConfigurationLoader.systemPath) if present, else the embedded default).", valueName: "file"))
     var config: String?
 
-    /// The configuration and its profile; on error, the errors on stderr and exit status 2.
+    /// The model's part of the configuration and its profile (every section is read and
+    /// checked); on error, the errors on stderr and exit status 2.
     func load() throws -> (SiteConfiguration, Profile) {
+        let configuration = try loadAll()
+        return (configuration.site, configuration.profile)
+    }
+
+    /// The whole configuration, each component's settings too.
+    func loadAll() throws -> AgentConfiguration {
         do {
-            return try ConfigurationLoader.resolve(path: config)
+            return try AgentConfiguration.resolve(path: config)
         } catch {
             Output.error(Output.describe(error))
             throw ExitCode(2)

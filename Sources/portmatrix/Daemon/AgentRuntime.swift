@@ -20,21 +20,22 @@ final class AgentRuntime: Sendable {
     /// `--config` as given; nil re-resolves (/etc/portmatrix/portmatrix.yaml, else embedded) on reload.
     private let configPath: String?
     private let logger: Logger
-    private let applied: Mutex<SiteConfiguration>
+    private let applied: Mutex<AgentConfiguration>
 
-    init(configuration: SiteConfiguration, profile: Profile, configPath: String?, group: any EventLoopGroup, logger: Logger) throws {
+    init(configuration loaded: AgentConfiguration, configPath: String?, group: any EventLoopGroup, logger: Logger) throws {
+        let (configuration, profile) = (loaded.site, loaded.profile)
         let plan = Planner(profile: profile, configuration: configuration).plan()
         self.configPath = configPath
         self.logger = logger
-        self.applied = Mutex(configuration)
+        self.applied = Mutex(loaded)
         let engine = Wiring.engine(plan: plan, group: group, logger: logger)
         let snmp = configuration.snmp.mode == .off ? nil
             : SNMPAgent(configuration: SNMPAgentConfiguration(configuration.snmp), logger: Logger(label: "portmatrix.snmp"))
         self.engine = engine
         self.snmp = snmp
         // `listen: []` turns the listener off.
-        self.nrpe = configuration.nrpe.listen.isEmpty ? nil : try NRPEServer(
-            configuration: NRPEServerConfiguration(configuration.nrpe),
+        self.nrpe = loaded.nrpe.listen.isEmpty ? nil : try NRPEServer(
+            configuration: loaded.nrpe,
             builtins: EngineNRPECommands(store: engine.store, links: { snmp.map { [$0.health.link] } ?? [] }),
             logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
         self.statusEndpoint = StatusHTTPServer(
@@ -83,8 +84,8 @@ final class AgentRuntime: Sendable {
     var stateDirectories: [String] {
         let configuration = applied.withLock { $0 }
         var directories: [String] = []
-        if nrpe != nil, configuration.nrpe.tls, configuration.nrpe.certFile == nil { directories.append(configuration.nrpe.stateDirectory) }
-        if snmp != nil { directories.append(configuration.snmp.stateDirectory) }
+        if nrpe != nil, configuration.nrpe.tlsMode == .on, configuration.nrpe.certFile == nil { directories.append(configuration.nrpe.stateDirectory) }
+        if snmp != nil { directories.append(configuration.site.snmp.stateDirectory) }
         return directories
     }
 
@@ -92,24 +93,25 @@ final class AgentRuntime: Sendable {
     func reload() async {
         let source = configPath ?? "the default configuration"
         logger.notice("SIGHUP: reloading \(source)")
-        let configuration: SiteConfiguration, profile: Profile
+        let loaded: AgentConfiguration
         do {
-            (configuration, profile) = try ConfigurationLoader.resolve(path: configPath)
+            loaded = try AgentConfiguration.resolve(path: configPath)
         } catch {
             logger.error("reload refused, the running configuration stays: \(Output.oneLine(error))")
             return
         }
-        let previous = applied.withLock { $0 }
-        if nrpe != nil, configuration.nrpe.listen.isEmpty {
+        let (configuration, profile) = (loaded.site, loaded.profile)
+        let previous = applied.withLock { $0.site }
+        if nrpe != nil, loaded.nrpe.listen.isEmpty {
             logger.warning("nrpe.listen is now empty: the NRPE listener stops with the next restart")
         } else if let nrpe {
             do {
-                try await nrpe.reconfigure(NRPEServerConfiguration(configuration.nrpe))
+                try await nrpe.reconfigure(loaded.nrpe)
             } catch {
                 logger.error("reload refused, the running configuration stays: \(configuration.origin): \(Output.oneLine(error))")
                 return
             }
-        } else if !configuration.nrpe.listen.isEmpty {
+        } else if !loaded.nrpe.listen.isEmpty {
             logger.warning("nrpe.listen was empty at start: the NRPE listener starts with the next restart")
         }
         do {
@@ -131,7 +133,7 @@ final class AgentRuntime: Sendable {
         for finding in plan.findings { logger.warning("\(finding.message)") }
         let (snapshot, changes) = engine.reload(plan: plan)
         published(changes, snapshot)
-        applied.withLock { $0 = configuration }
+        applied.withLock { $0 = loaded }
         logger.notice("reloaded \(Self.summary(plan, profile))")
     }
 }

@@ -6,10 +6,7 @@ import Testing
 /// tests: connection defaults and each escaping rule.
 struct ExportRendererTests {
     func connection(listen: [String], tls: Bool = true) -> MonitoringExport.Connection? {
-        var settings = NRPESettings()
-        settings.listen = listen
-        settings.tls = tls
-        return MonitoringExport.Connection(settings)
+        MonitoringExport.Connection(listen: listen, tls: tls)
     }
 
     @Test func connectionDefaultsComeFromTheListenAddresses() throws {

@@ -1,0 +1,50 @@
+import PortMatrixConfiguration
+import PortMatrixModel
+import PortMatrixNRPE
+
+/// The whole portmatrix.yaml: the model's sections (what is checked) and each component's own
+/// settings, each read by the component that owns it. `config validate`, `check`, `plan`, the
+/// agent's start and its reload all read it here.
+struct AgentConfiguration: Sendable {
+    var site: SiteConfiguration
+    var profile: Profile
+    var nrpe: NRPEConfiguration
+
+    private init(site: SiteConfiguration, profile: Profile, sections: Sections) {
+        self.site = site
+        self.profile = profile
+        nrpe = sections.nrpe
+    }
+
+    /// The components' top-level sections, handed over by the model's reader in document order.
+    struct Sections: ConfigurationSections {
+        static let keys = ["nrpe"]
+        var nrpe = NRPEConfiguration()
+
+        mutating func read(key: String, value: YAMLValue) throws {
+            switch key {
+            case "nrpe": nrpe = try NRPEConfiguration(yaml: value)
+            default: break
+            }
+        }
+    }
+
+    /// `path`, else /etc/portmatrix/portmatrix.yaml if present, else the embedded default.
+    static func resolve(path: String?) throws -> AgentConfiguration {
+        var sections = Sections()
+        let (site, profile) = try ConfigurationLoader.resolve(path: path, sections: &sections)
+        return AgentConfiguration(site: site, profile: profile, sections: sections)
+    }
+
+    static func load(file path: String) throws -> AgentConfiguration {
+        var sections = Sections()
+        let (site, profile) = try ConfigurationLoader.load(file: path, sections: &sections)
+        return AgentConfiguration(site: site, profile: profile, sections: sections)
+    }
+
+    static func parse(_ text: String, file: String) throws -> AgentConfiguration {
+        var sections = Sections()
+        let (site, profile) = try ConfigurationLoader.parse(text, file: file, sections: &sections)
+        return AgentConfiguration(site: site, profile: profile, sections: sections)
+    }
+}

@@ -1,0 +1,57 @@
+import PortMatrixModel
+import PortMatrixNRPE
+import Testing
+@testable import portmatrix
+
+/// The whole portmatrix.yaml through the executable's reader: the model's sections and each
+/// component's, errors in one list with FILE:LINE:COL (moved from the model's
+/// ConfigurationTests with the component sections).
+struct AgentConfigurationTests {
+    func errors(_ text: String) -> [ConfigurationError] {
+        do {
+            _ = try AgentConfiguration.parse(text, file: "site.yaml")
+            Issue.record("expected errors")
+            return []
+        } catch let errors as ConfigurationErrors {
+            return errors.errors
+        } catch {
+            Issue.record("unexpected \(error)")
+            return []
+        }
+    }
+
+    @Test func embeddedDefaultIsTheDesignDefault() throws {
+        let configuration = try AgentConfiguration.resolve(path: nil)
+        #expect(configuration.profile.name == "seppmail")
+        #expect(configuration.nrpe.listen == ["0.0.0.0:5666", "[::]:5666"])
+        #expect(configuration.nrpe.tlsMode == .on)
+        #expect(configuration.nrpe.allowedHosts == ["127.0.0.1", "::1"])
+    }
+
+    @Test func clientCertificatesNeedACA() {
+        let found = errors("nrpe: { tls: { client_certs: require } }")
+        #expect(found.first?.message == "client_certs: require needs ca_file to verify clients against")
+        #expect(found.first?.description == "site.yaml:1:14: nrpe.tls: client_certs: require needs ca_file to verify clients against")
+    }
+
+    /// Errors of the model's and a component's sections come in the file's order.
+    @Test func sectionsKeepTheFilesOrderAndUnknownKeysSeeEverySection() {
+        let found = errors("""
+        schedule: { interval: 5 parsecs }
+        nrpe: { allowed_hosts: [] }
+        nrep: {}
+        listeners: { unexpected: loud }
+        """)
+        #expect(found.map(\.description) == [
+            "site.yaml:3:1: nrep: unknown key 'nrep' at the top level; did you mean 'nrpe'?",
+            "site.yaml:1:23: schedule.interval: '5 parsecs' is not a duration; use a number with ms, s, m or h, e.g. 500ms, 5s, 2m",
+            "site.yaml:2:24: nrpe.allowed_hosts: is empty; list the monitoring servers, or write [any] to allow every address",
+            "site.yaml:4:26: listeners.unexpected: 'loud' is not one of ok, warning, critical",
+        ])
+    }
+
+    /// The model's own loader passes over exactly the sections the components read.
+    @Test func theModelPassesOverTheComponentsSections() {
+        #expect(SiteConfiguration.ComponentSections.keys == AgentConfiguration.Sections.keys)
+    }
+}
