@@ -6,7 +6,8 @@ struct PortMatrixCommand: AsyncParsableCommand {
         abstract: "Checks the network paths a secure e-mail gateway needs, and reports them to Nagios, SNMP and people.",
         version: PortMatrixVersion.string,
         subcommands: [MatrixCommand.self, PlanCommand.self, CheckCommand.self, ListenersCommand.self,
-                      AgentCommand.self, ConfigCommand.self, ExportCommand.self, ReportCommand.self])
+                      AgentCommand.self, ConfigCommand.self, ExportCommand.self, ReportCommand.self,
+                      TraceCommand.self])
 }
 
 enum PortMatrixVersion {

@@ -12,7 +12,8 @@ import Darwin
 /// ends the exchange read from the error queue with its sender. Only a connected socket is
 /// told of ICMP errors, which is what tells "closed" apart from "silent".
 final class DatagramSocket: Sendable {
-    private let fd: Int32
+    /// Internal for `trace`'s hop (DatagramSocket+Hop), which reads the error queue itself.
+    let fd: Int32
     private let state = Mutex(State())
 
     private struct State {
@@ -20,7 +21,8 @@ final class DatagramSocket: Sendable {
         var interrupted = false
     }
 
-    init(bindingTo local: SocketAddress, connectingTo target: SocketAddress) throws {
+    /// `timeToLive`: `IP_TTL` / `IPV6_UNICAST_HOPS`, for `trace`.
+    init(bindingTo local: SocketAddress, connectingTo target: SocketAddress, timeToLive: Int32? = nil) throws {
         let ipv6: Bool
         if case .v6 = target { ipv6 = true } else { ipv6 = false }
         #if canImport(Glibc)
@@ -30,6 +32,14 @@ final class DatagramSocket: Sendable {
         #endif
         guard fd >= 0 else { throw SocketDialer.Failure(errorNumber: errno, report: nil) }
         SocketErrorQueue.enable(fd, ipv6: ipv6)
+        if var ttl = timeToLive {
+            let size = socklen_t(MemoryLayout<Int32>.size)
+            if ipv6 {
+                _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_UNICAST_HOPS, &ttl, size)
+            } else {
+                _ = setsockopt(fd, Int32(IPPROTO_IP), IP_TTL, &ttl, size)
+            }
+        }
         let bound = local.withSockAddr { pointer, size in bind(fd, pointer, socklen_t(size)) }
         let connected = bound == 0 ? target.withSockAddr { pointer, size in connect(fd, pointer, socklen_t(size)) } : -1
         guard connected == 0 else {

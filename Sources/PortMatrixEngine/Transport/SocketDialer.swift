@@ -41,8 +41,9 @@ enum SocketDialer {
     }()
 
     /// The connected descriptor; the caller owns it (NIO closes it with its channel).
+    /// `threads`: `trace` dials on a pool of its own, so traces never hold the checks' threads.
     static func connect(to address: SocketAddress, deadline: NIODeadline, options: Options = Options(),
-                        on eventLoop: any EventLoop) async throws -> Int32 {
+                        on eventLoop: any EventLoop, threads: NIOThreadPool = pool) async throws -> Int32 {
         let ipv6: Bool
         if case .v6 = address { ipv6 = true } else { ipv6 = false }
         #if canImport(Glibc)
@@ -62,11 +63,10 @@ enum SocketDialer {
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
 
         let connecting = Connecting()
-        let future = pool.runIfActive(eventLoop: eventLoop) { () throws -> Int32 in
-            let result = address.withSockAddr { pointer, size in Glibc.connect(fd, pointer, socklen_t(size)) }
+        let future = threads.runIfActive(eventLoop: eventLoop) { () throws -> Int32 in
+            let code = connectAndWait(fd, to: address, until: deadline)
             connecting.state.withLock { $0 = false }
-            if result == 0 { return fd }
-            let code = errno
+            if code == 0 { return fd }
             let report = SocketErrorQueue.read(fd)
             close(fd)
             throw Failure(errorNumber: code, report: report)
@@ -84,6 +84,35 @@ enum SocketDialer {
             connecting.state.withLock { inProgress in
                 if inProgress { _ = shutdown(fd, Int32(SHUT_RDWR)) }
             }
+        }
+    }
+
+    /// A non-blocking connect and poll(2) until the deadline; 0 or the errno that ended it.
+    /// Not a blocking connect: the first ICMP error can arrive while connect(2) still owns the
+    /// socket, and is then only kept as a soft error that a blocking connect does not wake up
+    /// for (it fails at the next SYN, a second later); poll sees it at once, which is what lets
+    /// a TTL-limited connect of `trace` end at each hop's time exceeded.
+    private static func connectAndWait(_ fd: Int32, to address: SocketAddress, until deadline: NIODeadline) -> Int32 {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        let result = address.withSockAddr { pointer, size in Glibc.connect(fd, pointer, socklen_t(size)) }
+        if result == 0 { return 0 }
+        guard errno == EINPROGRESS else { return errno }
+        while true {
+            let remaining = (deadline - .now()).nanoseconds / 1_000_000
+            guard remaining > 0 else { return ETIMEDOUT }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(remaining, Int64(Int32.max))))
+            if ready < 0 && errno == EINTR { continue }
+            if ready < 0 { return errno }
+            if ready == 0 { return ETIMEDOUT }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return errno }
+            if error != 0 { return error }
+            if descriptor.revents & Int16(POLLHUP) != 0 { return ECONNRESET }
+            return 0
         }
     }
 

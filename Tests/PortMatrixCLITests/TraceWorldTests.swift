@@ -1,0 +1,144 @@
+import Foundation
+import PortMatrixTestSupport
+import Testing
+
+/// `portmatrix trace` in the routed world of Tests/World/world.sh: the path's own TCP connect
+/// or UDP datagram with growing TTLs, run inside the gateway namespace, through a real nftables
+/// firewall (hop 1) to the far side (hop 2). docs/trace.md shows the same paths beside mtr and tracepath.
+@Suite(.serialized, .enabled(if: World.unavailableReason == nil, "\(World.unavailableReason ?? "")"))
+struct TraceWorldTests {
+    let world: World
+    let firewall4: String
+    let far4: String
+
+    init() throws {
+        world = try World.located.get()
+        firewall4 = try world["FIREWALL_IPV4"]
+        far4 = try world["FAR_IPV4"]
+    }
+
+    /// A configuration with `smtp-to-mailserver` (TCP) and `dns-internal` (UDP) toward `host`.
+    func configuration(in dir: URL, host: String, tcp: [String], udp: [String] = ["udp/53:dns"]) throws -> URL {
+        let file = dir.appendingPathComponent("world.yaml")
+        try """
+        choices: { dns: internal }
+        hosts:
+          email-server: ["\(host)"]
+          name-server-internal: ["\(host)"]
+        schedule: { interval: 30s, timeout: 3s }
+        trace: { hop_timeout: 500ms }
+        paths:
+          smtp-to-mailserver: { endpoints: [\(tcp.map { "\"\($0)\"" }.joined(separator: ", "))] }
+          dns-internal:
+            endpoints: [\(udp.map { "\"\($0)\"" }.joined(separator: ", "))]
+            probe: { query_name: mx.world, query_type: A }
+        """.write(to: file, atomically: true, encoding: .utf8)
+        chmod(dir.path, 0o755)
+        chmod(file.path, 0o644)
+        return file
+    }
+
+    /// `trace PATH --format json` in the gateway; the exit status and the traces.
+    func trace(_ path: String, host: String, tcp: [String], udp: [String] = ["udp/53:dns"], extra: [String] = [],
+               binary: String = CLIRunner.executable.path, prefix: [String] = []) throws -> (status: Int32, traces: [[String: Any]], stderr: String) {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try configuration(in: dir, host: host, tcp: tcp, udp: udp)
+        let (tool, arguments) = world.inGateway(prefix + [binary, "trace", path, "--config", file.path, "--format", "json"] + extra)
+        let result = try CLIRunner.tool(tool, arguments)
+        let object = try #require(try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout) \(result.stderr)")
+        #expect(object["path"] as? String == path)
+        return (result.status, object["traces"] as? [[String: Any]] ?? [], result.stderr)
+    }
+
+    func hops(_ trace: [String: Any]) -> [[String: Any]] { trace["hops"] as? [[String: Any]] ?? [] }
+
+    @Test func droppedPathDiesAfterTheFirewall() throws {
+        let result = try trace("smtp-to-mailserver", host: far4, tcp: ["tcp/\(try world["DROPPED_TCP_PORT"]):tcp"])
+        #expect(result.status == 2)
+        let trace = try #require(result.traces.first)
+        #expect(trace["outcome"] as? String == "dropped")
+        #expect(trace["transport"] as? String == "tcp")
+        #expect((trace["last_hop"] as? [String: Any])?["address"] as? String == firewall4)
+        #expect((trace["last_hop"] as? [String: Any])?["ttl"] as? Int == 1)
+        let hops = hops(trace)
+        #expect(hops.first?["response"] as? String == "time_exceeded")
+        #expect(hops.dropFirst().allSatisfy { $0["response"] as? String == "silent" && $0["address"] is NSNull })
+    }
+
+    @Test(arguments: ["FAR_IPV4", "FAR_IPV6"])
+    func rejectedNamesTheFirewallAtHopTwo(_ far: String) throws {
+        let firewall = try world[far == "FAR_IPV4" ? "FIREWALL_IPV4" : "FIREWALL_IPV6"]
+        let result = try trace("smtp-to-mailserver", host: try world[far], tcp: ["tcp/\(try world["ADMIN_PROHIBITED_PORT"]):tcp"])
+        #expect(result.status == 2)
+        let trace = try #require(result.traces.first)
+        #expect(trace["outcome"] as? String == "rejected")
+        #expect(hops(trace).map { $0["response"] as? String } == ["time_exceeded", "rejected"])
+        #expect(hops(trace).map { $0["address"] as? String } == [firewall, firewall])
+    }
+
+    @Test func openPathIsReachedAndRefusedCountsAsReached() throws {
+        let result = try trace("smtp-to-mailserver", host: far4,
+                               tcp: ["tcp/\(try world["SMTP_PORT"]):smtp", "tcp/\(try world["TCP_RESET_PORT"]):tcp"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.traces.map { $0["outcome"] as? String } == ["reached", "refused"])
+        let reached = try #require(result.traces.first)
+        #expect(hops(reached).map { $0["response"] as? String } == ["time_exceeded", "connected"])
+        #expect(hops(reached).last?["address"] as? String == far4)
+        #expect(hops(reached).allSatisfy { $0["rtt_ms"] is NSNumber })
+    }
+
+    /// mx.world resolves to both families; its IPv6 tcp/25 is dropped, IPv4 open: one trace each.
+    @Test func dualStackNameIsTracedOnEachAddress() throws {
+        let result = try trace("smtp-to-mailserver", host: try world["DUAL_STACK_NAME"], tcp: ["tcp/\(try world["SMTP_PORT"]):smtp"])
+        #expect(result.status == 2)
+        let byAddress = Dictionary(result.traces.map { ($0["address"] as? String ?? "", $0["outcome"] as? String ?? "") },
+                                   uniquingKeysWith: { first, _ in first })
+        #expect(byAddress == [far4: "reached", try world["FAR_IPV6"]: "dropped"])
+        #expect(result.traces.allSatisfy { $0["target"] as? String == "mx.world" })
+    }
+
+    /// UDP with the probe's own first datagram: the DNS query is answered, the dropped port is
+    /// silent after the firewall, the closed port is refused by the far side, the rejected one
+    /// rejected by the firewall.
+    @Test func udpUsesTheProbesOwnDatagram() throws {
+        let result = try trace("dns-internal", host: far4, tcp: ["tcp/25:smtp"], udp: [
+            "udp/\(try world["DNS_PORT"]):dns", "udp/\(try world["DROPPED_UDP_PORT"]):udp",
+            "udp/\(try world["CLOSED_UDP_PORT"]):udp", "udp/\(try world["ADMIN_PROHIBITED_PORT"]):udp"])
+        #expect(result.status == 2)
+        #expect(result.traces.map { $0["outcome"] as? String } == ["reached", "dropped", "refused", "rejected"])
+        #expect(hops(result.traces[0]).last?["response"] as? String == "answered")
+        #expect(result.traces.allSatisfy { $0["transport"] as? String == "udp" })
+    }
+
+    /// The agent's user is unprivileged: no raw socket, no capability. nobody runs its own copy.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func tracesAsAnUnprivilegedUser() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        chmod(dir.path, 0o755)
+        let binary = dir.appendingPathComponent("portmatrix")
+        try FileManager.default.copyItem(at: CLIRunner.executable, to: binary)
+        let asNobody = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
+        let rejected = try trace("smtp-to-mailserver", host: far4, tcp: ["tcp/\(try world["ADMIN_PROHIBITED_PORT"]):tcp"],
+                                 binary: binary.path, prefix: asNobody)
+        #expect(rejected.traces.first?["outcome"] as? String == "rejected", "\(rejected.stderr)")
+        let open = try trace("smtp-to-mailserver", host: far4, tcp: ["tcp/\(try world["SMTP_PORT"]):smtp"], binary: binary.path, prefix: asNobody)
+        #expect(open.status == 0)
+        #expect(hops(try #require(open.traces.first)).map { $0["address"] as? String } == [firewall4, far4])
+    }
+
+    @Test func textIsOneLinePerHopAndTheVerdict() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try configuration(in: dir, host: far4, tcp: ["tcp/\(try world["DROPPED_TCP_PORT"]):tcp"])
+        let (tool, arguments) = world.inGateway([CLIRunner.executable.path, "trace", "smtp-to-mailserver", "--config", file.path, "--max-hops", "4"])
+        let result = try CLIRunner.tool(tool, arguments)
+        #expect(result.status == 2)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "trace smtp-to-mailserver: \(far4) tcp/\(try world["DROPPED_TCP_PORT"]), max 4 hops")
+        #expect(lines.dropFirst().first?.hasPrefix(" 1:  \(firewall4) ") == true)
+        #expect(lines.contains(" 2-4:  no reply"), "\(lines)")
+        #expect(lines.last == "     dropped after hop 1 (\(firewall4))")
+    }
+}
