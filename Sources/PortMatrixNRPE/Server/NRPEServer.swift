@@ -4,16 +4,19 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PortMatrixListening
+import ServiceLifecycle
 
 /// The NRPE listener: one request per connection, answered in the query's packet version.
+/// A lifecycle `Service`: bound before the group runs (perhaps as root), it answers in `run()`
+/// until a graceful shutdown, then lets the requests in flight finish.
 ///
 /// ```swift
 /// let server = try NRPEServer(configuration: config, builtins: engineCommands, logger: logger)
-/// let addresses = try await server.start()
-/// …
-/// await server.shutdown()
+/// let addresses = try await server.bind()        // as root
+/// // drop root
+/// try await ServiceGroup(services: [server], logger: logger).run()
 /// ```
-public final class NRPEServer: Sendable {
+public final class NRPEServer: Service {
     private let builtins: any NRPEBuiltinCommands
     private let logger: Logger
     private let group: any EventLoopGroup
@@ -23,7 +26,9 @@ public final class NRPEServer: Sendable {
     /// What a new connection is served with; swapped whole by `reconfigure`, so a connection
     /// sees one consistent configuration.
     private let settings: NIOLockedValueBox<Settings>
-    private let listeners = NIOLockedValueBox<[Listener]>([])
+    private let listeners: ListenerSet
+    /// Set by the first `serve()`: the TLS material is read and the command threads run.
+    private let serving = NIOLockedValueBox(false)
     /// Looks `allowed_hosts` names up; a test injects a counting one.
     private let resolver: NRPEAccessList.Resolver
     /// The background lookup of `allowed_hosts` names, every ``NRPEAccessList/refreshInterval``.
@@ -36,11 +41,6 @@ public final class NRPEServer: Sendable {
         var dispatcher: NRPECommandDispatcher?
         /// `tls.allowed_clients`, parsed (validated before).
         var clientPins: [NRPEClientPin] = []
-    }
-
-    private struct Listener: Sendable {
-        var address: String
-        var channel: any Channel
     }
 
     public var configuration: NRPEConfiguration { settings.withLockedValue { $0.configuration } }
@@ -71,11 +71,15 @@ public final class NRPEServer: Sendable {
         self.group = eventLoopGroup
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.commandThreads)
         self.registry = ConnectionRegistry(limit: configuration.maxConnections)
-        self.settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver)))
+        let settings = NIOLockedValueBox(Settings(configuration: configuration, accessList: try NRPEAccessList(configuration.allowedHosts, resolver: resolver)))
+        self.settings = settings
+        self.listeners = ListenerSet(server: "NRPE", group: eventLoopGroup, backlog: configuration.listenBacklog, logger: logger,
+                                     childChannelInitializer: Self.childChannelInitializer(registry: registry, settings: settings,
+                                                                                           logger: logger, refusals: refusals))
     }
 
-    /// Binds every `listen` address and answers on them: `bind()` then `serve()`. Returns the
-    /// bound addresses (with the real port when 0 was asked).
+    /// Binds every `listen` address and answers on them: `bind()` then `serve()`, for a server
+    /// not run by a service group. Returns the bound addresses (with the real port when 0 was asked).
     public func start() async throws -> [SocketAddress] {
         let bound = try await bind()
         do { try await serve() } catch {
@@ -87,14 +91,12 @@ public final class NRPEServer: Sendable {
 
     /// Binds every `listen` address without accepting: connections wait in the kernel's backlog
     /// until `serve()`, so a daemon started as root can bind, drop root, and only then answer.
+    /// An address that cannot bind throws ``ListenError``, and nothing stays bound.
     public func bind() async throws -> [SocketAddress] {
+        let configuration = configuration
         do {
-            let bound = try await bind(configuration.listen, accepting: false)
-            logger.info("NRPE: listening", metadata: [
-                "addresses": "\(bound.map(\.listenText))",
-                "tls": "\(configuration.tlsMode == .on ? "on" : "off")",
-            ])
-            return bound
+            return try await listeners.bind(try configuration.listen.map { try ListenAddress(parsing: $0) },
+                                            metadata: ["tls": "\(configuration.tlsMode == .on ? "on" : "off")"])
         } catch {
             await shutdown()
             throw error
@@ -103,27 +105,38 @@ public final class NRPEServer: Sendable {
 
     /// Starts answering on the bound listeners. The TLS material is read (or generated in
     /// `state_directory`) here, as whoever runs the process by then, never before a drop of root.
+    /// A second call does nothing.
     public func serve() async throws {
+        guard !serving.withLockedValue({ $0 }) else { return }
         let prepared = try prepare(configuration)
         threadPool.start()
+        serving.withLockedValue { $0 = true }
         await resolveNames(prepared.accessList)
         settings.withLockedValue { $0 = prepared }
         startNameRefresh()
-        for listener in listeners.withLockedValue({ $0 }) {
-            try await listener.channel.setOption(ChannelOptions.autoRead, value: true).get()
-        }
+        try await listeners.serve()
+    }
+
+    /// Answers on the bound listeners (binding them first if nobody did) until a graceful
+    /// shutdown, then stops accepting and lets the requests in flight finish.
+    public func run() async throws {
+        if await listeners.boundAddresses.isEmpty { _ = try await bind() }
+        try await serve()
+        try? await gracefulShutdown()
+        await shutdown()
     }
 
     /// Applies a new configuration to a running server (SIGHUP): connections accepted from now
     /// on get the new TLS, allowed hosts and commands; listeners whose address is unchanged stay
     /// open, removed ones close, new ones bind. Nothing changes if the new configuration is
-    /// invalid or its TLS files cannot be read (thrown); an address that cannot bind is logged.
-    /// `command_threads` and `max_connections` keep their start values. Returns the newly bound
-    /// addresses.
+    /// invalid or its TLS files cannot be read (thrown); an address that cannot bind is logged
+    /// and the others apply (``ListenerSet``'s policy). `command_threads` and `max_connections`
+    /// keep their start values. Returns the newly bound addresses.
     @discardableResult
     public func reconfigure(_ configuration: NRPEConfiguration) async throws -> [SocketAddress] {
         let errors = configuration.validate()
         guard errors.isEmpty else { throw NRPEConfigurationErrors(errors: errors) }
+        let addresses = try configuration.listen.map { try ListenAddress(parsing: $0) }
         let prepared = try prepare(configuration)
         await resolveNames(prepared.accessList)
         let previous = settings.withLockedValue { current in
@@ -133,37 +146,18 @@ public final class NRPEServer: Sendable {
         if configuration.maxConnections != previous.maxConnections || configuration.commandThreads != previous.commandThreads {
             logger.warning("NRPE: max_connections and command threads keep their start values until a restart")
         }
-        let wanted = Set(configuration.listen)
-        let removed = listeners.withLockedValue { listeners in
-            defer { listeners.removeAll { !wanted.contains($0.address) } }
-            return listeners.filter { !wanted.contains($0.address) }
-        }
-        for listener in removed { try? await listener.channel.close() }
-        let open = Set(listeners.withLockedValue { $0.map(\.address) })
-        var bound: [SocketAddress] = []
-        for address in configuration.listen where !open.contains(address) {
-            // One address that cannot bind (taken, or privileged after root was dropped) does
-            // not stop the others.
-            do { bound += try await bind([address]) } catch {
-                logger.error("\(error)")
-            }
-        }
+        let change = await listeners.update(to: addresses)
         logger.info("NRPE: configuration applied", metadata: [
-            "kept": "\(open.sorted())", "closed": "\(removed.map(\.address))",
-            "opened": "\(bound.map(\.listenText))", "tls": "\(prepared.sslContext == nil ? "off" : "on")",
+            "addresses": "\(change.bound.map(\.listenText))", "tls": "\(prepared.sslContext == nil ? "off" : "on")",
         ])
-        return bound
+        return change.opened
     }
 
     /// Stops accepting, closes idle connections, lets requests in flight get their reply
     /// (bounded by command_timeout), then releases the command threads.
     public func shutdown() async {
         nameRefresh.withLockedValue { $0?.cancel() }
-        let channels = listeners.withLockedValue { listeners in
-            defer { listeners = [] }
-            return listeners.map(\.channel)
-        }
-        for channel in channels { try? await channel.close() }
+        await listeners.close()
         for closed in registry.drain() { try? await closed.get() }
         try? await threadPool.shutdownGracefully()
     }
@@ -183,31 +177,14 @@ public final class NRPEServer: Sendable {
             clientPins: configuration.tlsMode == .on ? configuration.allowedClients.compactMap { try? NRPEClientPin(parsing: $0) } : [])
     }
 
-    private func bind(_ addresses: [String], accepting: Bool = true) async throws -> [SocketAddress] {
-        var bound: [SocketAddress] = []
-        for text in addresses {
-            let address = try ListenAddress(parsing: text)
-            let channel: any Channel
-            do {
-                channel = try await bootstrap(ipv6Only: address.isIPv6)
-                    .serverChannelOption(ChannelOptions.autoRead, value: accepting)
-                    .bind(host: address.host, port: address.port).get()
-            } catch {
-                throw NRPEListenError(address: text, underlying: error)
-            }
-            listeners.withLockedValue { $0.append(Listener(address: text, channel: channel)) }
-            if let local = channel.localAddress { bound.append(local) }
-        }
-        return bound
-    }
-
     /// Connections currently open (admitted and not yet closed).
     var openConnections: Int { registry.count }
 
-    private func bootstrap(ipv6Only: Bool) -> ServerBootstrap {
-        let (registry, settings, logger, refusals) = (registry, settings, logger, refusals)
-        return ServerBootstrap.listener(group: group, backlog: configuration.listenBacklog, ipv6Only: ipv6Only)
-            .childChannelInitializer { channel in
+    /// What each accepted connection gets, read from the settings of the moment.
+    private static func childChannelInitializer(
+        registry: ConnectionRegistry, settings: NIOLockedValueBox<Settings>, logger: Logger, refusals: RefusalLog
+    ) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
+        { channel in
                 // Runs before the channel is registered: no byte is read from a refused peer.
                 let peer = channel.remoteAddress.map(\.listenText) ?? "unknown peer"
                 guard registry.admit(channel) else {
@@ -233,7 +210,7 @@ public final class NRPEServer: Sendable {
                             refusals: refusals, clientPins: current.clientPins
                         ))
                     }
-            }
+        }
     }
 
     /// Looks the `allowed_hosts` names up before the list serves a connection, on the command
@@ -285,15 +262,5 @@ public final class NRPEServer: Sendable {
             }
         }
         return commands.merging(configuration.commands) { _, configured in configured }
-    }
-}
-
-/// A listen address that could not be bound, with the system's reason.
-public struct NRPEListenError: Error, CustomStringConvertible {
-    public var address: String
-    public var underlying: any Error
-
-    public var description: String {
-        "NRPE: cannot listen on \(address): \(ListenAddress.bindFailureReason(underlying))"
     }
 }

@@ -56,9 +56,10 @@ struct AgentCommand: AsyncParsableCommand {
             EngineService(engine: runtime.engine, onPublish: runtime.published),
             ReloadService(runtime: runtime, signals: reloadSignals),
         ]
-        if let nrpe = runtime.nrpe { services.append(NRPEService(server: nrpe)) }
-        if let snmp = runtime.snmp { services.append(SNMPService(agent: snmp)) }
-        services.append(StatusEndpointService(server: runtime.statusEndpoint))
+        // The servers themselves: bound above, they answer until SIGTERM, then drain.
+        if let nrpe = runtime.nrpe { services.append(nrpe) }
+        if let snmp = runtime.snmp { services.append(snmp) }
+        services.append(runtime.statusEndpoint)
         let serviceGroup = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await serviceGroup.run()

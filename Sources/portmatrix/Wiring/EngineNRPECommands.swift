@@ -21,16 +21,16 @@ struct EngineNRPECommands: NRPEBuiltinCommands {
     func run(command: String, arguments: [String]) async -> NRPEResult? {
         switch command {
         case "check_portmatrix":
-            return reports.answer(command, from: store.snapshot) { Self.result(NagiosRenderer.compliance($0)) }
+            return reports.answer(command, from: store.snapshot) { Self.kept(NagiosRenderer.compliance($0)) }
         case "check_path":
             guard let id = arguments.first, !id.isEmpty else {
                 return NRPEResult(state: .unknown, output: "PORTMATRIX UNKNOWN - check_path needs a path id: check_nrpe -c check_path -a <path-id>")
             }
             let snapshot = store.snapshot
             guard snapshot.path(id) != nil else { return Self.result(NagiosRenderer.path(snapshot, id: id)) }
-            return paths.answer(id, from: snapshot) { Self.result(NagiosRenderer.path($0, id: id)) }
+            return paths.answer(id, from: snapshot) { Self.kept(NagiosRenderer.path($0, id: id)) }
         case "check_listeners":
-            return reports.answer(command, from: store.snapshot) { Self.result(NagiosRenderer.listeners($0)) }
+            return reports.answer(command, from: store.snapshot) { Self.kept(NagiosRenderer.listeners($0)) }
         case "check_agent":
             return Self.result(NagiosRenderer.agent(store.snapshot, links: links()))
         default:
@@ -40,6 +40,11 @@ struct EngineNRPECommands: NRPEBuiltinCommands {
 
     private static func result(_ output: PluginOutput) -> NRPEResult {
         NRPEResult(state: NRPEState(exitCode: output.exitCode), output: output.text)
+    }
+
+    /// A result kept for the snapshot's lifetime, with its reply packets encoded once.
+    private static func kept(_ output: PluginOutput) -> NRPEResult {
+        result(output).encodingReplies()
     }
 }
 

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PortMatrixTestSupport
+import ServiceLifecycle
 @testable import PortMatrixNRPE
 
 /// Built-ins the tests control: `check_path <id>` answers from a fixed table, `echo_args` returns
@@ -50,6 +51,22 @@ struct TestServer {
         let server = try NRPEServer(configuration: configuration, builtins: TestBuiltins(), logger: logger)
         let addresses = try await server.start()
         return TestServer(server: server, port: addresses[0].port!, log: store)
+    }
+
+    /// A server running for the length of `body` as the agent runs it: bound and serving, then
+    /// a lifecycle service until `body` ends (or throws), then shut down gracefully.
+    static func withRunning<T>(_ configure: (inout NRPEConfiguration) -> Void = { _ in },
+                               _ body: (TestServer) async throws -> T) async throws -> T {
+        let server = try await start(configure)
+        let group = ServiceGroup(configuration: .init(services: [server.server], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let result: Result<T, any Error>
+            do { result = .success(try await body(server)) } catch { result = .failure(error) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
     }
 
     func check(_ arguments: [String] = [], host: String = "127.0.0.1") async -> CheckNRPE.Result {
