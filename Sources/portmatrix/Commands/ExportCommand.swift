@@ -6,9 +6,9 @@ import PortMatrixReport
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print monitoring server objects that check this agent over NRPE.",
-        discussion: "One service for check_portmatrix, check_listeners and check_agent each, and one check_path service per path that applies to the configuration.",
-        subcommands: [Nagios.self, Icinga2.self])
+        abstract: "Print monitoring server objects that check this agent (over NRPE; Zabbix over the status endpoint).",
+        discussion: "Nagios and Icinga 2: one service for check_portmatrix, check_listeners and check_agent each, and one check_path service per path that applies to the configuration. Zabbix: a template that reads /status.json and discovers the paths.",
+        subcommands: [Nagios.self, Icinga2.self, Zabbix.self])
 
     struct Nagios: ParsableCommand {
         static let configuration = CommandConfiguration(
