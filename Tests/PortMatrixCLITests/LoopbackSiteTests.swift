@@ -46,7 +46,8 @@ struct LoopbackSiteTests {
           mpki: { targets: ["127.0.0.1:\(try port("HTTPS_PORT"))"], via_proxy: always }
           ocsp-crl: { endpoints: ["tcp/\(try port("HTTPS_PORT")):https", "tcp/\(try port("HTTP_PORT")):http"] }
           keyserver-ldap-internet: { endpoints: ["tcp/\(try port("LDAP_PORT")):ldap", "tcp/\(try port("LDAPS_PORT")):ldaps"] }
-          keyserver-ldap-internal: { endpoints: ["tcp/\(try port("LDAP_PORT")):ldap", "tcp/\(try port("LDAPS_PORT")):ldaps"] }
+          # `localhost` may also be ::1 (Debian's /etc/hosts), where slapd does not listen.
+          keyserver-ldap-internal: { endpoints: ["tcp/\(try port("LDAP_PORT")):ldap", "tcp/\(try port("LDAPS_PORT")):ldaps"], address_families: ipv4 }
           sspm-sms: { targets: ["127.0.0.1:\(try port("TLS_PORT"))"] }
         """
     }

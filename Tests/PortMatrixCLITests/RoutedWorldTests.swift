@@ -123,6 +123,35 @@ struct RoutedWorldTests {
         #expect(dropped > 0, "the forged errors never reached the probe's socket: \(counters.stdout)")
     }
 
+    /// `mx.world` has A and AAAA; the firewall drops IPv6 tcp/25 only. Judged per address:
+    /// `all` (the default) is critical and names the IPv6 address, `any` and `ipv4` are OK.
+    @Test(arguments: ["", "any", "ipv4"])
+    func dualStackNameIsJudgedPerAddress(_ families: String) throws {
+        let (v4, v6) = (try world["FAR_IPV4"], try world["FAR_IPV6"])
+        let setting = families.isEmpty ? "" : ", address_families: \(families)"
+        let result = try checks("smtp-to-mailserver", hosts: "  email-server: [\"\(try world["DUAL_STACK_NAME"])\"]",
+                                paths: "  smtp-to-mailserver: { endpoints: [\"tcp/\(try port("SMTP_PORT")):tcp\"]\(setting) }",
+                                timeout: "2s")
+        let check = try #require(result.checks.first)
+        let message = check["message"] as? String ?? ""
+        let addresses = check["addresses"] as? [[String: Any]] ?? []
+        let byAddress = Dictionary(addresses.map { ($0["address"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byAddress[v4]?["status"] as? String == "ok", "\(check)")
+        #expect(byAddress[v4]?["family"] as? String == "ipv4")
+        switch families {
+        case "ipv4":
+            #expect(check["status"] as? String == "ok", "\(check)")
+            #expect(addresses.count == 1)
+        default:
+            #expect(check["status"] as? String == (families == "any" ? "ok" : "critical"), "\(check)")
+            #expect(byAddress[v6]?["family"] as? String == "ipv6")
+            #expect(byAddress[v6]?["reason"] as? String == "connect_timeout")
+            #expect(message.contains("IPv6 \(v6): no answer: dropped on the way, or the host is down"), "\(message)")
+            #expect(message.contains("IPv4 \(v4): ok"), "\(message)")
+            if families.isEmpty { #expect(check["reason"] as? String == "connect_timeout") }
+        }
+    }
+
     /// Real postfix with `smtpd_discard_ehlo_keywords = starttls`: SMTP expects STARTTLS by default.
     @Test func smtpWithoutStartTLSIsAWarning() throws {
         let check = try tcpCheck(try world["FAR_IPV4"], endpoint: "tcp/\(try port("SMTP_NO_STARTTLS_PORT")):smtp")

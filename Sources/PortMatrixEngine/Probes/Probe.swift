@@ -17,17 +17,27 @@ public protocol Probe: Sendable {
     var observationTypes: [any Observation.Type] { get }
     /// The `paths.<id>.probe` keys it takes; `config validate` refuses others on its paths.
     var optionKeys: [ProbeOptionKey] { get }
+    /// Whether it connects to `request.address` when given (every probe talking through
+    /// ProbeConnection or DatagramExchange does), so the engine resolves a host name once and
+    /// runs it on each address. A probe that cannot be pinned (scripted test doubles) says
+    /// false and gets the name to resolve itself, as one address.
+    var connectsPerAddress: Bool { get }
     func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome
 }
 
 extension Probe {
     public var observationTypes: [any Observation.Type] { [] }
     public var optionKeys: [ProbeOptionKey] { [] }
+    public var connectsPerAddress: Bool { true }
 }
 
 /// Everything a probe needs to know about one concrete check.
 public struct ProbeRequest: Sendable {
     public var host: String
+    /// The one address of `host` to connect to, resolved by the check beforehand (dual-stack
+    /// names are probed per address); nil: the probe resolves `host` itself. `host` still
+    /// names the server (SNI, Host:, EHLO).
+    public var address: String?
     public var port: Int
     public var transport: Transport
     /// Absolute deadline for the whole exchange, including resolution and proxy set-up.
@@ -39,8 +49,10 @@ public struct ProbeRequest: Sendable {
     public var options: ProbeOptions
 
     public init(host: String, port: Int, transport: Transport, deadline: NIODeadline,
-                sourceAddress: String? = nil, proxy: ProxyEndpoint? = nil, options: ProbeOptions = ProbeOptions()) {
+                sourceAddress: String? = nil, proxy: ProxyEndpoint? = nil, options: ProbeOptions = ProbeOptions(),
+                address: String? = nil) {
         self.host = host
+        self.address = address
         self.port = port
         self.transport = transport
         self.deadline = deadline

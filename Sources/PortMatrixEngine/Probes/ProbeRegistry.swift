@@ -15,7 +15,9 @@ public struct ProbeRegistry: Sendable {
     /// The observation types of all its probes, one per key: how a check document is read back.
     public var observationTypes: [any Observation.Type] {
         var seen = Set<String>()
-        return names.compactMap { probes[$0] }.flatMap(\.observationTypes).filter { seen.insert($0.key).inserted }
+        // The engine's own per-address results come first: any probe's check may carry them.
+        let engine: [any Observation.Type] = [AddressResults.self]
+        return (engine + names.compactMap { probes[$0] }.flatMap(\.observationTypes)).filter { seen.insert($0.key).inserted }
     }
 
     /// Every protocol portmatrix speaks. Adding a protocol: one file in Probes/, one line here.

@@ -34,6 +34,12 @@ enum AddressResolver {
         }
     }
 
+    /// Whether `host` is an IP literal (`10.0.0.1`, `::1`, `[::1]`), which needs no resolver.
+    static func isLiteral(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return (try? SocketAddress(ipAddress: bare, port: 0)) != nil
+    }
+
     private static func lookUp(_ host: String, port: Int) throws -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC

@@ -38,7 +38,7 @@ enum DatagramExchange {
     private static func exchange(_ request: ProbeRequest, on eventLoop: any EventLoop, payload: [UInt8],
                                  accept: @escaping @Sendable (ByteBuffer) -> Bool) async throws -> Result {
         let started = NIODeadline.now()
-        var candidates = try await AddressResolver.resolve(request.host, port: request.port,
+        var candidates = try await AddressResolver.resolve(request.address ?? request.host, port: request.port,
                                                            deadline: request.deadline, on: eventLoop)
         let resolved = NIODeadline.now()
         var source: SocketAddress?

@@ -47,7 +47,7 @@ final class ProbeConnection {
     static func open(_ request: ProbeRequest, on eventLoop: any EventLoop, closer: ChannelCloser,
                      maximumSegmentSize: Int32? = nil) async throws -> ProbeConnection {
         let started = NIODeadline.now()
-        let dialHost = request.proxy?.host ?? request.host
+        let dialHost = request.proxy?.host ?? request.address ?? request.host
         let dialPort = request.proxy?.port ?? request.port
 
         var source: SocketAddress?

@@ -94,7 +94,7 @@ struct ConfigurationParser {
         config.origin = file
     }
 
-    static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address",
+    static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address", "address_families",
                                "thresholds", "schedule", "listeners", "snmp", "agent", "status_endpoint", "checkmk"]
 
     mutating func parse<Sections: ConfigurationSections>(_ root: YAMLValue, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
@@ -168,6 +168,7 @@ struct ConfigurationParser {
             }
         case "proxy": config.proxy = try proxy(value)
         case "source_address": config.sourceAddress = try address(value)
+        case "address_families": config.addressFamilies = try addressFamilies(value)
         case "thresholds": config.thresholds = config.thresholds.merging(try thresholds(value))
         case "schedule": try parseSchedule(value)
         case "listeners": try parseListeners(value)
@@ -220,7 +221,8 @@ struct ConfigurationParser {
         return text
     }
 
-    static let pathKeys = ["targets", "endpoints", "via_proxy", "source_address", "thresholds", "timeout", "probe", "allowed"]
+    static let pathKeys = ["targets", "endpoints", "via_proxy", "source_address", "address_families", "thresholds", "timeout",
+                           "probe", "allowed"]
 
     private func pathOverride(_ body: YAMLValue) throws -> PathOverride {
         var result = PathOverride()
@@ -234,6 +236,7 @@ struct ConfigurationParser {
                     result.endpoints = try list.map(endpoint)
                 case "via_proxy": result.viaProxy = try proxyUse(value)
                 case "source_address": result.sourceAddress = try address(value)
+                case "address_families": result.addressFamilies = try addressFamilies(value)
                 case "thresholds": result.thresholds = try thresholds(value)
                 case "timeout": result.timeout = try positive(value.duration(), value)
                 case "probe": result.probe = try probeOptions(value)
@@ -265,6 +268,11 @@ struct ConfigurationParser {
     }
 
     /// `on`/`true` read as `fallback` and `off`/`false` as `never`, for YAML 1.1 habits.
+    /// `all`, `ipv4`, `ipv6` or `any`; anything else gets a did-you-mean.
+    private func addressFamilies(_ node: YAMLValue) throws -> AddressFamilies {
+        AddressFamilies(rawValue: try node.oneOf(AddressFamilies.allCases.map(\.rawValue))) ?? .all
+    }
+
     private func proxyUse(_ node: YAMLValue) throws -> ProxyUse {
         let text = try node.string().lowercased()
         switch text {

@@ -10,6 +10,8 @@ public struct SiteConfiguration: Sendable, Hashable {
     public var paths: [String: PathOverride] = [:]
     public var proxy: ProxySettings?
     public var sourceAddress: String?
+    /// `address_families`: which addresses of a host name are probed (default all of them).
+    public var addressFamilies: AddressFamilies = .all
     public var thresholds: Thresholds = .standard
     public var schedule: Schedule = Schedule()
     public var listeners: ListenerSettings = ListenerSettings()
@@ -40,6 +42,7 @@ public struct PathOverride: Sendable, Hashable {
     public var endpoints: [EndpointOverride]?
     public var viaProxy: ProxyUse?
     public var sourceAddress: String?
+    public var addressFamilies: AddressFamilies?
     public var thresholds: PartialThresholds?
     public var timeout: Duration?
     public var probe: ProbeOptions?

@@ -69,10 +69,12 @@ public struct PlannedCheck: Sendable, Hashable, Identifiable {
     public var timeout: Duration
     public var thresholds: Thresholds
     public var options: ProbeOptions
+    /// Which addresses of a host name are probed and how they combine.
+    public var addressFamilies: AddressFamilies
 
     public init(id: String, pathID: String, index: Int, kind: Kind, host: String, port: Int, transport: Transport, probe: String,
                 proxy: ProxySettings?, proxyUse: ProxyUse, sourceAddress: String?, timeout: Duration, thresholds: Thresholds,
-                options: ProbeOptions) {
+                options: ProbeOptions, addressFamilies: AddressFamilies = .all) {
         self.id = id
         self.pathID = pathID
         self.index = index
@@ -87,6 +89,7 @@ public struct PlannedCheck: Sendable, Hashable, Identifiable {
         self.timeout = timeout
         self.thresholds = thresholds
         self.options = options
+        self.addressFamilies = addressFamilies
     }
 
     public var portSpec: PortSpec { PortSpec(transport, port) }

@@ -60,7 +60,8 @@ public struct Planner: Sendable {
                 sourceAddress: kind == .probe ? (override.sourceAddress ?? configuration.sourceAddress) : nil,
                 timeout: override.timeout ?? configuration.schedule.timeout,
                 thresholds: configuration.thresholds.merging(override.thresholds),
-                options: override.probe ?? ProbeOptions()))
+                options: override.probe ?? ProbeOptions(),
+                addressFamilies: override.addressFamilies ?? configuration.addressFamilies))
         }
         if probesFromHere {
             let targets = resolvedTargets(path, override)

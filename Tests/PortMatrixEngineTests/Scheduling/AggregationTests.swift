@@ -132,6 +132,7 @@ struct AggregationTests {
 /// OK on the first run, refused afterwards.
 final class FlipProbe: Probe, Sendable {
     let name = "ssh"
+    let connectsPerAddress = false
     private let runs = Mutex(0)
 
     func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {
@@ -149,6 +150,7 @@ struct SchedulingOrderTests {
     /// Records the order in which hosts are probed; `silent*` hosts time out.
     final class OrderProbe: Probe, Sendable {
         let name = "ssh"
+        let connectsPerAddress = false
         let order = Mutex<[String]>([])
 
         func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome {

@@ -10,6 +10,8 @@ import PortMatrixModel
 struct ScriptedProbe: Probe {
     let name: String
     let outcome: @Sendable (ProbeRequest) async -> ProbeOutcome
+    /// Answers by host name, which never resolves: the engine must not pin an address.
+    var connectsPerAddress: Bool { false }
 
     func run(_ request: ProbeRequest, context: ProbeContext) async -> ProbeOutcome { await outcome(request) }
 }
