@@ -95,7 +95,7 @@ struct ConfigurationParser {
     }
 
     static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address", "address_families",
-                               "thresholds", "schedule", "listeners", "snmp", "agent", "status_endpoint", "checkmk"]
+                               "thresholds", "schedule", "listeners", "snmp"]
 
     mutating func parse<Sections: ConfigurationSections>(_ root: YAMLValue, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
         let entries = try root.mapping(allowed: Self.topLevelKeys + Sections.keys)
@@ -173,9 +173,6 @@ struct ConfigurationParser {
         case "schedule": try parseSchedule(value)
         case "listeners": try parseListeners(value)
         case "snmp": try parseSNMP(value)
-        case "agent": try parseAgent(value)
-        case "status_endpoint": try parseStatusEndpoint(value)
-        case "checkmk": try parseCheckmk(value)
         default: break
         }
     }
@@ -357,82 +354,6 @@ struct ConfigurationParser {
                 case "local": config.listeners.local = try item.bool()
                 default: break
                 }
-            }
-        }
-    }
-
-    private mutating func parseAgent(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: ["user", "group"]) {
-            reader.attempt {
-                switch key {
-                case "user": config.agent.user = try accountName(item)
-                case "group": config.agent.group = try accountName(item)
-                default: break
-                }
-            }
-        }
-    }
-
-    /// A user or group name as useradd accepts it, or a numeric id.
-    private func accountName(_ node: YAMLValue) throws -> String {
-        let text = try node.nonEmptyString()
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-        guard text.count <= 32, !text.hasPrefix("-"), text.allSatisfy(allowed.contains) else {
-            throw node.error("'\(text)' is not a user or group name")
-        }
-        return text
-    }
-
-    private mutating func parseStatusEndpoint(_ value: YAMLValue) throws {
-        let entries = try value.mapping(allowed: ["listen", "allowed_hosts", "server_names"])
-        for (key, item) in entries where key != "listen" {
-            reader.attempt {
-                if key == "server_names" {
-                    config.statusEndpoint.serverNames = try item.list().map { node in
-                        let name = try node.nonEmptyString().lowercased()
-                        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-                        guard NetworkPrefix.parseAddress(name) == nil, name.utf8.count <= 253, labels.allSatisfy({ label in
-                            !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-                        }) else { throw node.error("'\(name)' is not a host name (addresses need no entry here)") }
-                        return name
-                    }
-                    return
-                }
-                // Addresses and networks only: a name would be resolved per connection or go stale.
-                guard !item.isNull, !(try item.list()).isEmpty else {
-                    throw item.error("an empty allowed_hosts; list the monitoring servers' addresses or networks, or remove the key (loopback only)")
-                }
-                let hosts = try item.allowedHosts()
-                for (node, host) in zip(try item.list(), hosts) where NetworkPrefix.parseAddress(String(host.split(separator: "/")[0])) == nil {
-                    throw node.error("'\(host)' is not an address or network; the status endpoint does not resolve names")
-                }
-                config.statusEndpoint.allowedHosts = hosts
-            }
-        }
-        guard let listen = entries.first(where: { $0.key == "listen" })?.value else { return }
-        let open = !config.statusEndpoint.allowedHosts.isEmpty
-        reader.attempt {
-            // Without allowed_hosts it answers on loopback only: it has no authentication.
-            config.statusEndpoint.listen = try listen.listenAddresses(example: "127.0.0.1:9166", loopbackOnly: open ? nil : { host in
-                guard let bytes = NetworkPrefix.parseAddress(host) else { return false }
-                return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
-            })
-        }
-    }
-
-    /// `checkmk.spool_file`: an absolute path whose file name starts with the maximum age in
-    /// seconds (`180_portmatrix`), so Checkmk's agent drops the file once the agent stops.
-    private mutating func parseCheckmk(_ value: YAMLValue) throws {
-        for (_, item) in try value.mapping(allowed: ["spool_file"]) {
-            reader.attempt {
-                let path = try item.nonEmptyString()
-                guard path.hasPrefix("/") else { throw item.error("'\(path)' is not an absolute path") }
-                let name = URL(fileURLWithPath: path).lastPathComponent
-                guard let age = Int(name.prefix { $0.isASCII && $0.isNumber }), age > 0 else {
-                    throw item.error("'\(name)' must start with the maximum age in seconds, e.g. 180_portmatrix "
-                                     + "(Checkmk ignores the file once it is older; 3 x schedule.interval is a good age)")
-                }
-                config.checkmk.spoolFile = path
             }
         }
     }

@@ -16,9 +16,6 @@ public struct SiteConfiguration: Sendable, Hashable {
     public var schedule: Schedule = Schedule()
     public var listeners: ListenerSettings = ListenerSettings()
     public var snmp: SNMPSettings = SNMPSettings()
-    public var agent: AgentSettings = AgentSettings()
-    public var statusEndpoint: StatusEndpointSettings = StatusEndpointSettings()
-    public var checkmk: CheckmkSettings = CheckmkSettings()
     /// Where it was read from (`<embedded default>` for the built-in one).
     public var origin: String = "<embedded default>"
 
@@ -27,7 +24,7 @@ public struct SiteConfiguration: Sendable, Hashable {
     /// The components' sections as names only, passed over by the model's own loader (tests,
     /// benchmarks); the executable's reader gives each to its component.
     public struct ComponentSections: ConfigurationSections {
-        public static let keys = ["nrpe"]
+        public static let keys = ["nrpe", "status_endpoint", "agent", "checkmk"]
 
         public init() {}
 
@@ -157,52 +154,3 @@ public struct SNMPSettings: Sendable, Hashable {
     public init() {}
 }
 
-/// How the daemon runs (`agent:`).
-public struct AgentSettings: Sendable, Hashable {
-    /// The user the agent drops to after binding its sockets as root (`agent.user`).
-    public static let defaultUser = "portmatrix"
-
-    /// Nil: `portmatrix` if that user exists (the install target creates it), else stay root
-    /// with a warning. `root` keeps root deliberately.
-    public var user: String?
-    /// Default: the user's primary group.
-    public var group: String?
-
-    public init(user: String? = nil, group: String? = nil) {
-        self.user = user
-        self.group = group
-    }
-}
-
-/// The optional HTTP status endpoint (`status_endpoint:`): JSON and Prometheus text.
-public struct StatusEndpointSettings: Sendable, Hashable {
-    /// `ADDRESS:PORT`s, loopback ones unless `allowedHosts` is set; empty (the default) turns
-    /// the endpoint off.
-    public var listen: [String] = []
-    /// Peers besides loopback that may ask (addresses and networks, as `nrpe.allowed_hosts`).
-    /// Empty: loopback peers only, and only `Host: localhost` or a loopback address.
-    public var allowedHosts: [String] = []
-    /// Host names the endpoint answers to besides localhost and IP literals (with `allowedHosts`).
-    public var serverNames: [String] = []
-
-    public init(listen: [String] = [], allowedHosts: [String] = [], serverNames: [String] = []) {
-        self.listen = listen
-        self.allowedHosts = allowedHosts
-        self.serverNames = serverNames
-    }
-}
-
-/// Checkmk (`checkmk:`): the agent writes its local-check lines into a spool file each cycle.
-public struct CheckmkSettings: Sendable, Hashable {
-    /// `/var/lib/check_mk_agent/spool/180_portmatrix`; nil (the default) writes none.
-    public var spoolFile: String?
-
-    public init(spoolFile: String? = nil) { self.spoolFile = spoolFile }
-
-    /// The leading number of the spool file's name: the age in seconds after which Checkmk ignores it.
-    public var spoolMaximumAge: Int? {
-        guard let spoolFile else { return nil }
-        let name = spoolFile.split(separator: "/").last ?? ""
-        return Int(name.prefix { $0.isASCII && $0.isNumber })
-    }
-}

@@ -32,7 +32,7 @@ struct AgentCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let runtime: AgentRuntime
         do {
-            let account = try RunAsAccount.resolve(configuration.site.agent) { logger.warning("\($0)") }
+            let account = try RunAsAccount.resolve(configuration.agent) { logger.warning("\($0)") }
             runtime = try AgentRuntime(configuration: configuration, configPath: config.config,
                                        group: group, logger: logger)
             // As root: state directories checked and handed over first (root never opens a path

@@ -1,4 +1,5 @@
 import PortMatrixConfiguration
+import PortMatrixHTTP
 import PortMatrixModel
 import PortMatrixNRPE
 
@@ -9,21 +10,33 @@ struct AgentConfiguration: Sendable {
     var site: SiteConfiguration
     var profile: Profile
     var nrpe: NRPEConfiguration
+    var statusEndpoint: StatusEndpointConfiguration
+    var agent: AgentSettings
+    var checkmk: CheckmkSettings
 
     private init(site: SiteConfiguration, profile: Profile, sections: Sections) {
         self.site = site
         self.profile = profile
         nrpe = sections.nrpe
+        statusEndpoint = sections.statusEndpoint
+        agent = sections.agent
+        checkmk = sections.checkmk
     }
 
     /// The components' top-level sections, handed over by the model's reader in document order.
     struct Sections: ConfigurationSections {
-        static let keys = ["nrpe"]
+        static let keys = ["nrpe", "status_endpoint", "agent", "checkmk"]
         var nrpe = NRPEConfiguration()
+        var statusEndpoint = StatusEndpointConfiguration()
+        var agent = AgentSettings()
+        var checkmk = CheckmkSettings()
 
         mutating func read(key: String, value: YAMLValue) throws {
             switch key {
             case "nrpe": nrpe = try NRPEConfiguration(yaml: value)
+            case "status_endpoint": statusEndpoint = try StatusEndpointConfiguration(yaml: value)
+            case "agent": agent = try AgentSettings(yaml: value)
+            case "checkmk": checkmk = try CheckmkSettings(yaml: value)
             default: break
             }
         }

@@ -39,12 +39,12 @@ final class AgentRuntime: Sendable {
             builtins: EngineNRPECommands(store: engine.store, links: { snmp.map { [$0.health.link] } ?? [] }),
             logger: Logger(label: "portmatrix.nrpe"), eventLoopGroup: group)
         self.statusEndpoint = StatusHTTPServer(
-            listen: configuration.statusEndpoint.listen, routes: StatusRoutes(store: engine.store),
-            logger: Logger(label: "portmatrix.status"), access: try StatusHTTPAccess(configuration.statusEndpoint), eventLoopGroup: group)
-        self.checkmkSpool = configuration.checkmk.spoolFile.map { CheckmkSpool(path: $0, logger: Logger(label: "portmatrix.checkmk")) }
+            listen: loaded.statusEndpoint.listen, routes: StatusRoutes(store: engine.store),
+            logger: Logger(label: "portmatrix.status"), access: try StatusHTTPAccess(loaded.statusEndpoint), eventLoopGroup: group)
+        self.checkmkSpool = loaded.checkmk.spoolFile.map { CheckmkSpool(path: $0, logger: Logger(label: "portmatrix.checkmk")) }
         logger.info("configuration \(Self.summary(plan, profile))")
         for finding in plan.findings { logger.warning("\(finding.message)") }
-        if let age = configuration.checkmk.spoolMaximumAge, Double(age) < 2 * configuration.schedule.interval.seconds {
+        if let age = loaded.checkmk.spoolMaximumAge, Double(age) < 2 * configuration.schedule.interval.seconds {
             logger.warning("checkmk.spool_file: the maximum age \(age) s in its name is less than two intervals; Checkmk may drop the file between cycles (3 x interval is a good age)")
         }
     }
@@ -101,7 +101,7 @@ final class AgentRuntime: Sendable {
             return
         }
         let (configuration, profile) = (loaded.site, loaded.profile)
-        let previous = applied.withLock { $0.site }
+        let previous = applied.withLock { $0 }
         if nrpe != nil, loaded.nrpe.listen.isEmpty {
             logger.warning("nrpe.listen is now empty: the NRPE listener stops with the next restart")
         } else if let nrpe {
@@ -115,18 +115,18 @@ final class AgentRuntime: Sendable {
             logger.warning("nrpe.listen was empty at start: the NRPE listener starts with the next restart")
         }
         do {
-            statusEndpoint.update(access: try StatusHTTPAccess(configuration.statusEndpoint))
-            _ = try await statusEndpoint.update(listen: configuration.statusEndpoint.listen)
+            statusEndpoint.update(access: try StatusHTTPAccess(loaded.statusEndpoint))
+            _ = try await statusEndpoint.update(listen: loaded.statusEndpoint.listen)
         } catch {
             logger.error("\(error) (its listeners stay as they were)")
         }
-        if configuration.snmp != previous.snmp {
+        if configuration.snmp != previous.site.snmp {
             logger.warning("snmp settings changed: they take effect with the next restart")
         }
-        if configuration.checkmk != previous.checkmk {
+        if loaded.checkmk != previous.checkmk {
             logger.warning("checkmk settings changed: they take effect with the next restart")
         }
-        if configuration.agent != previous.agent {
+        if loaded.agent != previous.agent {
             logger.warning("agent settings changed: they take effect with the next restart")
         }
         let plan = Planner(profile: profile, configuration: configuration).plan()

@@ -1,0 +1,16 @@
+/// How the daemon runs (`agent:` in portmatrix.yaml). Read by `AgentSettings+YAML.swift`.
+struct AgentSettings: Sendable, Hashable {
+    /// The user the agent drops to after binding its sockets as root (`agent.user`).
+    static let defaultUser = "portmatrix"
+
+    /// Nil: `portmatrix` if that user exists (the install target creates it), else stay root
+    /// with a warning. `root` keeps root deliberately.
+    var user: String?
+    /// Default: the user's primary group.
+    var group: String?
+
+    init(user: String? = nil, group: String? = nil) {
+        self.user = user
+        self.group = group
+    }
+}
