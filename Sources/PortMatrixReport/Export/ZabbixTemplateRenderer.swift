@@ -71,7 +71,7 @@ public enum ZabbixTemplateRenderer {
         return header(plan, export: export) + yaml
     }
 
-    /// The import needs these rules (Data collection > Templates > Import shows them as checkboxes).
+    /// The import needs these rules (Configuration > Templates > Import shows them as checkboxes).
     public static let importRules = """
         groups: createMissing; templates, hosts: createMissing, updateExisting; templateLinkage: createMissing; \
         items, discoveryRules, triggers, valueMaps: createMissing, updateExisting

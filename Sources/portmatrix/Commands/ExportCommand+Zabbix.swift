@@ -9,7 +9,7 @@ extension ExportCommand {
         static let configuration = CommandConfiguration(
             abstract: "A Zabbix 6.0 template (YAML) reading the status endpoint, and with --host-name the host linked to it.",
             discussion: """
-                Import the output with configuration.import (format yaml) or Data collection > Templates > Import. \
+                Import the output with configuration.import (format yaml) or Configuration > Templates > Import. \
                 Zabbix polls http://ADDRESS:PORT/status.json; without status_endpoint.allowed_hosts the endpoint \
                 answers loopback peers only.
                 """)
