@@ -236,7 +236,7 @@ struct ConfigurationParser {
                 case "address_families": result.addressFamilies = try addressFamilies(value)
                 case "thresholds": result.thresholds = try thresholds(value)
                 case "timeout": result.timeout = try positive(value.duration(), value)
-                case "probe": result.probe = try probeOptions(value)
+                case "probe": result.probe = try ProbeOptions(yaml: value)
                 case "allowed": result.allowed = try value.bool()
                 default: break
                 }
@@ -271,24 +271,18 @@ struct ConfigurationParser {
     }
 
     private func proxyUse(_ node: YAMLValue) throws -> ProxyUse {
-        let text = try node.string().lowercased()
-        switch text {
-        case "on", "true", "yes": return .fallback
-        case "off", "false", "no": return .never
-        default: return ProxyUse(rawValue: try node.oneOf(ProxyUse.allCases.map(\.rawValue)))!
-        }
+        try node.mode(on: ProxyUse.fallback, off: .never)
     }
 
     private func proxy(_ value: YAMLValue) throws -> ProxySettings? {
-        var url: String?
         for (key, item) in try value.mapping(allowed: ["url"]) where key == "url" {
-            url = try item.nonEmptyString()
-            guard let parsed = URL(string: url!), parsed.scheme == "http", let host = parsed.host, !host.isEmpty else {
-                throw item.error("'\(url!)' is not an HTTP proxy URL; expected http://host:port")
+            let url = try item.nonEmptyString()
+            guard let parsed = URL(string: url), parsed.scheme == "http", let host = parsed.host, !host.isEmpty else {
+                throw item.error("'\(url)' is not an HTTP proxy URL; expected http://host:port")
             }
             let port = parsed.port ?? 3128
             guard (1...65535).contains(port) else { throw item.error("port \(port) is out of range 1-65535") }
-            return ProxySettings(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port, url: url!)
+            return ProxySettings(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port, url: url)
         }
         throw value.error("a proxy needs 'url', e.g. http://proxy.example.internal:3128")
     }
@@ -348,7 +342,10 @@ struct ConfigurationParser {
         for (key, item) in try value.mapping(allowed: ["unexpected", "allow", "ignore_loopback", "local"]) {
             reader.attempt {
                 switch key {
-                case "unexpected": config.listeners.unexpected = Status(rawValue: try item.oneOf(["ok", "warning", "critical"]))!
+                case "unexpected":
+                    let name = try item.oneOf(["ok", "warning", "critical"])
+                    guard let status = Status(rawValue: name) else { throw item.error("'\(name)' is not a status") }
+                    config.listeners.unexpected = status
                 case "allow": config.listeners.allow = try item.list().map { try $0.portSpec() }
                 case "ignore_loopback": config.listeners.ignoreLoopback = try item.bool()
                 case "local": config.listeners.local = try item.bool()
@@ -367,9 +364,7 @@ struct ConfigurationParser {
             reader.attempt {
                 switch key {
                 case "mode":
-                    let text = try item.string().lowercased()
-                    config.snmp.mode = ["off", "false", "no"].contains(text)
-                        ? .off : SNMPSettings.Mode(rawValue: try item.oneOf(SNMPSettings.Mode.allCases.map(\.rawValue)))!
+                    config.snmp.mode = try item.mode(off: SNMPSettings.Mode.off)
                 case "agentx_socket": config.snmp.agentxSocket = try item.nonEmptyString()
                 case "ping_interval": config.snmp.pingInterval = try item.duration()
                 case "listen": config.snmp.listen = try item.stringList()
@@ -454,42 +449,15 @@ struct ConfigurationParser {
                 let name = try value.oneOf(["AES", "AES-128", "DES"])
                 user.priv = name == "AES-128" ? "AES" : name
             case "priv_pass":
-                user.privPass = try value.string()
-                guard user.privPass!.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
+                let passphrase = try value.string()
+                guard passphrase.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
+                user.privPass = passphrase
             default: break
             }
         }
         guard !user.name.isEmpty, !user.authPass.isEmpty else { throw node.error("a user needs 'name' and 'auth_pass'") }
         if (user.priv == nil) != (user.privPass == nil) { throw node.error("priv and priv_pass go together") }
         return user
-    }
-
-    static let probeKeys = ["starttls", "verify_certificate", "ca_file", "server_name", "query_name", "query_type",
-                            "http_path", "expect_banner", "helo_name"]
-
-    private func probeOptions(_ value: YAMLValue) throws -> ProbeOptions {
-        var options = ProbeOptions()
-        for (key, item) in try value.mapping(allowed: Self.probeKeys) {
-            switch key {
-            case "starttls":
-                let text = try item.string().lowercased()
-                options.starttls = ["on", "true", "yes"].contains(text) ? .required
-                    : ["off", "false", "no"].contains(text) ? .off
-                    : ProbeOptions.StartTLS(rawValue: try item.oneOf(ProbeOptions.StartTLS.allCases.map(\.rawValue)))!
-            case "verify_certificate": options.verifyCertificate = try item.bool()
-            case "ca_file": options.caFile = try item.nonEmptyString()
-            case "server_name": options.serverName = try item.nonEmptyString()
-            case "query_name": options.dnsQueryName = try item.nonEmptyString()
-            case "query_type": options.dnsQueryType = try item.oneOf(["A", "AAAA", "NS", "SOA", "MX", "TXT", "PTR", "CNAME", "SRV"])
-            case "http_path":
-                options.httpPath = try item.nonEmptyString()
-                guard options.httpPath.hasPrefix("/") else { throw item.error("http_path must start with /") }
-            case "expect_banner": options.expectBanner = try item.string()
-            case "helo_name": options.heloName = try item.nonEmptyString()
-            default: break
-            }
-        }
-        return options
     }
 }
 
