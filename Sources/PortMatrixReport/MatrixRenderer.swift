@@ -7,6 +7,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// `dot` is a Graphviz picture (`plan` and `check` only); `checkmk` (local-check lines) and
     /// `prtg` (EXE/Script Advanced JSON) are `check` only.
     case table, json, yaml, nagios, dot, checkmk, prtg
+    /// Firewall change rows (CSV, Markdown with --markdown): `check` and `plan`.
+    case firewallRequest = "firewall-request"
 }
 
 /// Renders the matrix and the plan for people and for scripts.
@@ -16,7 +18,7 @@ public enum MatrixRenderer {
         switch format {
         case .json: return try JSON.encode(documents)
         case .yaml: return try YAMLEncoder().encode(documents)
-        case .table, .nagios, .dot, .checkmk, .prtg:
+        case .table, .nagios, .dot, .checkmk, .prtg, .firewallRequest:
             var table = TextTable(headers: ["ID", "ENDPOINTS", "SOURCE -> TARGET", "APPLIES", "RULE"])
             for path in profile.paths {
                 table.append([path.id, Endpoint.summary(path.endpoints), "\(path.source) -> \(path.target)",
@@ -31,7 +33,7 @@ public enum MatrixRenderer {
         case .json: return try JSON.encode(PlanDocument(plan))
         case .yaml: return try YAMLEncoder().encode(PlanDocument(plan))
         case .dot: return DotRenderer.render(plan)
-        case .table, .nagios, .checkmk, .prtg:
+        case .table, .nagios, .checkmk, .prtg, .firewallRequest:
             var table = TextTable(headers: ["PATH", "HOW", "CHECKS / WHY NOT"])
             for planned in plan.paths {
                 if let reason = planned.skipReason {

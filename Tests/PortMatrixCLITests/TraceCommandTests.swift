@@ -93,3 +93,26 @@ import Testing
         #expect(result.stderr.contains(expected) || result.stdout.contains(expected), "\(result.stdout) \(result.stderr)")
     }
 }
+
+/// `plan --format firewall-request`: every probe of a site not yet live, each resolved address.
+@Suite struct PlanFirewallRequestTests {
+    @Test func everyProbeIsARowAndMarkdownNeedsTheFormat() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("site.yaml")
+        try """
+        choices: { dns: internal }
+        hosts: { email-server: ["127.0.0.1:2525"], name-server-internal: ["127.0.0.1"] }
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let csv = try CLIRunner.run(["plan", "--config", file.path, "--format", "firewall-request"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.components(separatedBy: "\r\n")
+        #expect(lines.first == "source_address,destination_address,destination_name,protocol,port,purpose,verdict,where_it_died")
+        #expect(lines.contains("127.0.0.1,127.0.0.1,127.0.0.1,tcp,2525,Email communication,planned,"), "\(lines)")
+        let markdown = try CLIRunner.run(["plan", "--config", file.path, "--format", "firewall-request", "--markdown"])
+        #expect(markdown.stdout.hasPrefix("| source address | destination address |"))
+        let stray = try CLIRunner.run(["plan", "--config", file.path, "--markdown"])
+        #expect(stray.status != 0)
+        #expect(stray.stderr.contains("--markdown goes with --format firewall-request"))
+    }
+}

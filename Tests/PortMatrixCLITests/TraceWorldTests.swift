@@ -128,6 +128,25 @@ struct TraceWorldTests {
         #expect(hops(try #require(open.traces.first)).map { $0["address"] as? String } == [firewall4, far4])
     }
 
+    /// `check --format firewall-request`: the failing checks, each with the gateway's own
+    /// address as source and the hop where its packet died; the open one is not a row.
+    @Test func firewallRequestNamesSourceAndWhereItDied() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try configuration(in: dir, host: far4, tcp: ["tcp/\(try world["DROPPED_TCP_PORT"]):tcp",
+                                                               "tcp/\(try world["ADMIN_PROHIBITED_PORT"]):tcp", "tcp/25:smtp"])
+        let (tool, arguments) = world.inGateway([CLIRunner.executable.path, "check", "--config", file.path, "--path", "smtp-to-mailserver",
+                                                 "--format", "firewall-request"])
+        let result = try CLIRunner.tool(tool, arguments)
+        #expect(result.status == 2)
+        let lines = result.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 3, "\(result.stdout)")
+        let gateway = try world["GATEWAY_IPV4"]
+        #expect(lines[1].hasPrefix("\(gateway),\(far4),\(far4),tcp,\(try world["DROPPED_TCP_PORT"]),"))
+        #expect(lines[1].hasSuffix(",dropped after hop 1 (\(firewall4))"), "\(lines[1])")
+        #expect(lines[2].hasSuffix(",rejected at hop 2 by \(firewall4)"), "\(lines[2])")
+    }
+
     @Test func textIsOneLinePerHopAndTheVerdict() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

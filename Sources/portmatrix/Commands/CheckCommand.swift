@@ -16,19 +16,27 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("path"), help: ArgumentHelp("Only this path (repeatable).", valueName: "id"))
     var paths: [String] = []
 
-    @Option(help: "Output format: nagios, json, table, dot (the plan for Graphviz, coloured by this cycle), checkmk (local-check lines) or prtg (EXE/Script Advanced JSON).")
+    @Option(help: "Output format: nagios, json, table, dot (the plan for Graphviz, coloured by this cycle), checkmk (local-check lines), prtg (EXE/Script Advanced JSON) or firewall-request (failing checks as firewall change rows, CSV).")
     var format: OutputFormat = .nagios
 
-    static let formats: [OutputFormat] = [.nagios, .json, .table, .dot, .checkmk, .prtg]
+    @Flag(help: "With --format firewall-request: a Markdown table instead of CSV.")
+    var markdown = false
 
-    func validate() throws { try Output.require(format, in: Self.formats) }
+    static let formats: [OutputFormat] = [.nagios, .json, .table, .dot, .checkmk, .prtg, .firewallRequest]
+
+    func validate() throws {
+        try Output.require(format, in: Self.formats)
+        if markdown && format != .firewallRequest { throw ValidationError("--markdown goes with --format firewall-request") }
+    }
 
     func run() async throws {
         let configuration: SiteConfiguration
         let profile: Profile
+        var traceSettings = TraceSettings()
         do {
             let loaded = try AgentConfiguration.resolve(path: config.config)
             (configuration, profile) = (loaded.site, loaded.profile)
+            traceSettings = loaded.trace
         } catch {
             // A plugin reports a broken set-up on stdout, where its monitoring system reads it.
             switch format {
@@ -51,6 +59,11 @@ struct CheckCommand: AsyncParsableCommand {
         let engine = Wiring.engine(plan: plan, group: group, logger: Logging.Logger(label: "portmatrix.check"))
         let only = paths.isEmpty ? nil : Set(paths)
         let snapshot = await engine.runCycle(paths: only).snapshot
+        var request: FirewallRequest?
+        if format == .firewallRequest {
+            // Dropped, rejected and unreachable checks are traced for the "where it died" column.
+            request = await FirewallRequest.build(FirewallRequest.items(failingIn: snapshot, paths: only), settings: traceSettings, group: group)
+        }
         try? await group.shutdownGracefully()
 
         let output = paths.count == 1 ? NagiosRenderer.path(snapshot, id: paths[0]) : NagiosRenderer.compliance(snapshot, paths: only)
@@ -61,6 +74,7 @@ struct CheckCommand: AsyncParsableCommand {
             let statuses = snapshot.paths.filter { only?.contains($0.id) ?? true }.map { ($0.id, $0.status) }
             print(DotRenderer.render(plan, statuses: Dictionary(statuses, uniquingKeysWith: { first, _ in first })), terminator: "")
         case .checkmk: print(CheckmkLocalRenderer.render(snapshot, paths: only), terminator: "")
+        case .firewallRequest: print(request?.render(markdown: markdown) ?? "", terminator: "")
         case .prtg:
             // PRTG takes a non-zero exit as a failed sensor script: the states travel in the channels.
             print(PRTGRenderer.render(snapshot, paths: only), terminator: "")

@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOPosix
+import PortMatrixEngine
 import PortMatrixModel
 import PortMatrixReport
 
@@ -10,8 +12,11 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var config: ConfigOption
 
-    @Option(help: "Output format: table, json or dot (Graphviz).")
+    @Option(help: "Output format: table, json, dot (Graphviz) or firewall-request (every probe as a firewall change row, CSV).")
     var format: OutputFormat = .table
+
+    @Flag(help: "With --format firewall-request: a Markdown table instead of CSV.")
+    var markdown = false
 
     @Option(name: .customLong("status"), help: ArgumentHelp(
         "Colour the dot picture by these statuses: a 'portmatrix check --format json' document, - for standard input, "
@@ -25,7 +30,8 @@ struct PlanCommand: AsyncParsableCommand {
     var applicableOnly = false
 
     func validate() throws {
-        try Output.require(format, in: [.table, .json, .dot])
+        try Output.require(format, in: [.table, .json, .dot, .firewallRequest])
+        if markdown && format != .firewallRequest { throw ValidationError("--markdown goes with --format firewall-request") }
         if format != .dot && (statusSource != nil || applicableOnly) {
             throw ValidationError("--status and --applicable-only go with --format dot")
         }
@@ -40,6 +46,13 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let (configuration, profile) = try config.load()
         let plan = Planner(profile: profile, configuration: configuration).plan()
+        if format == .firewallRequest {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let request = await FirewallRequest.build(FirewallRequest.items(plannedIn: plan), settings: TraceSettings(), group: group)
+            try? await group.shutdownGracefully()
+            print(request.render(markdown: markdown), terminator: "")
+            return
+        }
         guard format == .dot else {
             print(try MatrixRenderer.plan(plan, format: format, colour: StatusColour.enabled))
             return
