@@ -1,5 +1,6 @@
 import PortMatrixConfiguration
 import PortMatrixHTTP
+import PortMatrixEngine
 import PortMatrixModel
 import PortMatrixNRPE
 
@@ -13,6 +14,7 @@ struct AgentConfiguration: Sendable {
     var statusEndpoint: StatusEndpointConfiguration
     var agent: AgentSettings
     var checkmk: CheckmkSettings
+    var trace: TraceSettings
 
     private init(site: SiteConfiguration, profile: Profile, sections: Sections) {
         self.site = site
@@ -21,15 +23,17 @@ struct AgentConfiguration: Sendable {
         statusEndpoint = sections.statusEndpoint
         agent = sections.agent
         checkmk = sections.checkmk
+        trace = sections.trace
     }
 
     /// The components' top-level sections, handed over by the model's reader in document order.
     struct Sections: ConfigurationSections {
-        static let keys = ["nrpe", "status_endpoint", "agent", "checkmk"]
+        static let keys = ["nrpe", "status_endpoint", "agent", "checkmk", "trace"]
         var nrpe = NRPEConfiguration()
         var statusEndpoint = StatusEndpointConfiguration()
         var agent = AgentSettings()
         var checkmk = CheckmkSettings()
+        var trace = TraceSettings()
 
         mutating func read(key: String, value: YAMLValue) throws {
             switch key {
@@ -37,6 +41,7 @@ struct AgentConfiguration: Sendable {
             case "status_endpoint": statusEndpoint = try StatusEndpointConfiguration(yaml: value)
             case "agent": agent = try AgentSettings(yaml: value)
             case "checkmk": checkmk = try CheckmkSettings(yaml: value)
+            case "trace": trace = try TraceSettings(yaml: value)
             default: break
             }
         }
