@@ -178,7 +178,7 @@ struct ExportCommandTests {
                 message: "--contact-groups: 'ops team' contains 'whitespace'"),
         BadCall(name: "empty contact group", arguments: ["nagios", "--contact-groups", "admins,"], message: "--contact-groups: must not be empty"),
         BadCall(name: "contact groups for Icinga", arguments: ["icinga2", "--contact-groups", "admins"], message: "Unknown option '--contact-groups'"),
-        BadCall(name: "unknown server", arguments: ["zabbix"], message: "Unexpected argument 'zabbix'"),
+        BadCall(name: "unknown server", arguments: ["checkmk"], message: "Unexpected argument 'checkmk'"),
     ]
 
     @Test(arguments: badCalls)
