@@ -53,7 +53,7 @@ public enum NagiosRenderer {
             return PluginOutput(status: .unknown, text: "PORTMATRIX UNKNOWN - no path '\(id)'\(hint)")
         }
         let perf = path.checks.flatMap { perfData(for: $0, label: $0.check.targetLabel) }
-        let long = path.checks.map { "[\($0.status.nagiosName)] \(Aggregation.describe($0))" }
+        let long = path.checks.map { "[\($0.status.nagiosName)] \(Aggregation.describe($0))" + ($0.trace.map { " (trace: \($0))" } ?? "") }
         let status = path.status == .skipped ? Status.ok : path.status
         let summary = path.status == .skipped ? "\(path.id): not applicable here (\(path.message))" : "\(path.id): \(path.message)"
         return render(status: status, summary: summary, perf: perf, long: long, trailingPerf: [])

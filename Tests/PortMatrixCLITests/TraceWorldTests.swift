@@ -147,6 +147,27 @@ struct TraceWorldTests {
         #expect(lines[2].hasSuffix(",rejected at hop 2 by \(firewall4)"), "\(lines[2])")
     }
 
+    /// `check --trace`: each dropped or rejected check carries where it died, in the JSON
+    /// (`trace`) and the Nagios long output; without --trace nothing is traced.
+    @Test func checkWithTraceKeepsTheVerdictWithTheResult() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try configuration(in: dir, host: far4, tcp: ["tcp/\(try world["DROPPED_TCP_PORT"]):tcp",
+                                                               "tcp/\(try world["ADMIN_PROHIBITED_PORT"]):tcp", "tcp/25:smtp"])
+        func check(_ extra: [String]) throws -> CLIRunner.Result {
+            let (tool, arguments) = world.inGateway([CLIRunner.executable.path, "check", "--config", file.path, "--path", "smtp-to-mailserver"] + extra)
+            return try CLIRunner.tool(tool, arguments)
+        }
+        let json = try check(["--trace", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let checks = ((object["paths"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]]) ?? []
+        #expect(checks.map { $0["trace"] as? String } == ["dropped after hop 1 (\(firewall4))", "rejected at hop 2 by \(firewall4)", nil])
+        let nagios = try check(["--trace"])
+        #expect(nagios.stdout.contains("refuses tcp/\(try world["ADMIN_PROHIBITED_PORT"]) (trace: rejected at hop 2 by \(firewall4))"), "\(nagios.stdout)")
+        let untraced = try check(["--format", "json"])
+        #expect(!untraced.stdout.contains("\"trace\""))
+    }
+
     @Test func textIsOneLinePerHopAndTheVerdict() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -14,6 +14,9 @@ public struct CheckResult: Sendable {
     public var duration: Double
     public var consecutiveFailures: Int
     public var lastSuccess: Date?
+    /// Where a dropped, rejected or unreachable check's packet died, from a trace with its own
+    /// packet: `dropped after hop 3 (192.0.2.1)`; one verdict per address, `; `-separated.
+    public var trace: String?
 
     public init(check: PlannedCheck, status: Status, reason: FailureReason?, message: String, phases: PhaseTimings,
                 observations: Observations, startedAt: Date, duration: Double, consecutiveFailures: Int, lastSuccess: Date?) {

@@ -22,10 +22,12 @@ public struct CheckDocument: Codable, Sendable {
         public var last_run: Date
         public var consecutive_failures: Int
         public var last_success: Date?
+        /// Where the check's packet died (`trace`), when it was traced.
+        public var trace: String?
 
         enum CodingKeys: String, CodingKey {
             case id, kind, target, transport, port, probe, status, reason, message, latency_ms, phases
-            case last_run, consecutive_failures, last_success
+            case last_run, consecutive_failures, last_success, trace
         }
 
         public init(from decoder: any Decoder) throws {
@@ -45,6 +47,7 @@ public struct CheckDocument: Codable, Sendable {
             last_run = try container.decode(Date.self, forKey: .last_run)
             consecutive_failures = try container.decode(Int.self, forKey: .consecutive_failures)
             last_success = try container.decodeIfPresent(Date.self, forKey: .last_success)
+            trace = try container.decodeIfPresent(String.self, forKey: .trace)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -63,6 +66,7 @@ public struct CheckDocument: Codable, Sendable {
             try container.encode(last_run, forKey: .last_run)
             try container.encode(consecutive_failures, forKey: .consecutive_failures)
             try container.encodeIfPresent(last_success, forKey: .last_success)
+            try container.encodeIfPresent(trace, forKey: .trace)
             try observations.encode(to: encoder)
         }
     }
@@ -123,6 +127,7 @@ extension CheckDocument.Check {
         status = result.status.rawValue
         reason = result.reason?.rawValue
         message = result.message
+        trace = result.trace
         latency_ms = (result.latencyMilliseconds * 1000).rounded() / 1000
         phases = result.phases
         observations = result.observations

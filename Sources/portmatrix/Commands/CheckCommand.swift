@@ -22,6 +22,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "With --format firewall-request: a Markdown table instead of CSV.")
     var markdown = false
 
+    @Flag(help: "Trace checks that are critical with connect_timeout, rejected or unreachable; the verdict shows as 'trace'.")
+    var trace = false
+
     static let formats: [OutputFormat] = [.nagios, .json, .table, .dot, .checkmk, .prtg, .firewallRequest]
 
     func validate() throws {
@@ -58,7 +61,10 @@ struct CheckCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let engine = Wiring.engine(plan: plan, group: group, logger: Logging.Logger(label: "portmatrix.check"))
         let only = paths.isEmpty ? nil : Set(paths)
-        let snapshot = await engine.runCycle(paths: only).snapshot
+        var snapshot = await engine.runCycle(paths: only).snapshot
+        if trace {
+            snapshot = await EvidenceTracing.traced(snapshot, paths: only, settings: traceSettings, group: group)
+        }
         var request: FirewallRequest?
         if format == .firewallRequest {
             // Dropped, rejected and unreachable checks are traced for the "where it died" column.
