@@ -24,7 +24,7 @@ public struct SiteConfiguration: Sendable, Hashable {
     /// The components' sections as names only, passed over by the model's own loader (tests,
     /// benchmarks); the executable's reader gives each to its component.
     public struct ComponentSections: ConfigurationSections {
-        public static let keys = ["nrpe", "status_endpoint", "agent", "checkmk"]
+        public static let keys = ["nrpe", "status_endpoint", "agent", "checkmk", "trace"]
 
         public init() {}
 
