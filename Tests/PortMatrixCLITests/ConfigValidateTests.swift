@@ -47,6 +47,11 @@ struct ConfigValidateTests {
                    expected: "status_endpoint.listen[0]: '0.0.0.0:9166' is not a loopback address"),
         BrokenCase(name: "bad user name", yaml: "agent: { user: \"mail admin\" }\n", line: 1, column: 16,
                    expected: "agent.user: 'mail admin' is not a user or group name"),
+        // Probe names are checked against the engine's registry, not found out at run time.
+        BrokenCase(name: "misspelt probe", yaml: "paths:\n  fetchmail: { endpoints: [{ port: tcp/10995, probe: smpt }] }\n", line: 2, column: 54,
+                   expected: "paths.fetchmail.endpoints[0].probe: unknown probe 'smpt'; did you mean 'smtp'?"),
+        BrokenCase(name: "misspelt probe after the port", yaml: "paths:\n  fetchmail: { endpoints: [\"tcp/10995:pop3ss\"] }\n", line: 2, column: 28,
+                   expected: "paths.fetchmail.endpoints[0]: unknown probe 'pop3ss'; did you mean 'pop3s'?"),
     ]
 
     @Test(arguments: cases)
@@ -95,6 +100,30 @@ struct ConfigValidateTests {
         let check = try CLIRunner.run(["check", "--config", file.path])
         #expect(check.status == 3)
         #expect(check.stdout.hasPrefix("PORTMATRIX UNKNOWN - configuration error"))
+    }
+
+    @Test func aProfileFileWithAnUnknownProbeIsRefusedWhereItSaysSo() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let builtin = CLIRunner.repository.appendingPathComponent("Sources/PortMatrixModel/Resources/profiles/seppmail.yaml")
+        let text = try String(contentsOf: builtin, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The first endpoint naming the ssh probe gets a misspelt one.
+        let index = try #require(lines.firstIndex { $0.contains("probe: ssh") })
+        var broken = lines
+        broken[index] = lines[index].replacingOccurrences(of: "probe: ssh", with: "probe: shh")
+        let profile = dir.appendingPathComponent("appliance.yaml")
+        try broken.joined(separator: "\n").write(to: profile, atomically: true, encoding: .utf8)
+        let site = dir.appendingPathComponent("site.yaml")
+        try "profile: appliance.yaml\nroles: [appliance]\n".write(to: site, atomically: true, encoding: .utf8)
+
+        let validate = try CLIRunner.run(["config", "validate", site.path])
+        #expect(validate.status == 2)
+        #expect(validate.stdout.contains("\(profile.path):\(index + 1):"), "\(validate.stdout)")
+        #expect(validate.stdout.contains("unknown probe 'shh'; did you mean 'ssh'?"), "\(validate.stdout)")
+        let matrix = try CLIRunner.run(["matrix", "--profile", profile.path])
+        #expect(matrix.status == 2)
+        #expect(matrix.stderr.contains("unknown probe 'shh'"), "\(matrix.stderr)")
     }
 
     @Test func anUnknownPathOrProfileIsNamedWithAHint() throws {

@@ -27,22 +27,25 @@ public enum ConfigurationLoader {
     }
 
     /// The configuration shipped inside the binary.
-    public static func embeddedDefault<Sections: ConfigurationSections>(sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+    public static func embeddedDefault<Sections: ConfigurationSections>(sections: inout Sections,
+                                                                        catalog: (any ProbeCatalog)? = nil) throws -> (SiteConfiguration, Profile) {
         guard let text = embeddedDefaultText else {
             throw ConfigurationError(file: "<embedded default>", line: 0, column: 0, keyPath: "", message: "embedded default configuration is missing")
         }
-        return try parse(text, file: "<embedded default>", sections: &sections)
+        return try parse(text, file: "<embedded default>", sections: &sections, catalog: catalog)
     }
 
     /// `path`, else /etc/portmatrix/portmatrix.yaml if present, else the embedded default.
-    public static func resolve<Sections: ConfigurationSections>(path: String?, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
-        if let path { return try load(file: path, sections: &sections) }
-        if FileManager.default.fileExists(atPath: systemPath) { return try load(file: systemPath, sections: &sections) }
-        return try embeddedDefault(sections: &sections)
+    public static func resolve<Sections: ConfigurationSections>(path: String?, sections: inout Sections,
+                                                                catalog: (any ProbeCatalog)? = nil) throws -> (SiteConfiguration, Profile) {
+        if let path { return try load(file: path, sections: &sections, catalog: catalog) }
+        if FileManager.default.fileExists(atPath: systemPath) { return try load(file: systemPath, sections: &sections, catalog: catalog) }
+        return try embeddedDefault(sections: &sections, catalog: catalog)
     }
 
-    public static func load<Sections: ConfigurationSections>(file path: String, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
-        try parse(read(path, what: "configuration file"), file: path, sections: &sections)
+    public static func load<Sections: ConfigurationSections>(file path: String, sections: inout Sections,
+                                                             catalog: (any ProbeCatalog)? = nil) throws -> (SiteConfiguration, Profile) {
+        try parse(read(path, what: "configuration file"), file: path, sections: &sections, catalog: catalog)
     }
 
     /// A configuration or profile file as text: at most ``BoundedFile/configurationLimit``, UTF-8.
@@ -68,12 +71,13 @@ public enum ConfigurationLoader {
 
     /// A whole portmatrix.yaml: the model's sections read here, each component's handed to
     /// `sections` in document order; unknown keys get a did-you-mean among all of them, and
-    /// every error of the file is thrown together.
-    public static func parse<Sections: ConfigurationSections>(_ text: String, file: String,
-                                                              sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+    /// every error of the file is thrown together. With a `catalog` (the engine's probe
+    /// registry), probe names of the profile and of `paths.<id>.endpoints` are checked against it.
+    public static func parse<Sections: ConfigurationSections>(_ text: String, file: String, sections: inout Sections,
+                                                              catalog: (any ProbeCatalog)? = nil) throws -> (SiteConfiguration, Profile) {
         let reader = YAMLReader(file: file)
         guard let root = reader.root(of: text) else { throw ConfigurationErrors(reader.errors) }
-        var parser = ConfigurationParser(reader: reader, file: file)
+        var parser = ConfigurationParser(reader: reader, file: file, catalog: catalog)
         let result = reader.attempt { try parser.parse(root, sections: &sections) }
         if !reader.errors.isEmpty { throw ConfigurationErrors(reader.errors) }
         guard let result else { throw ConfigurationErrors(reader.errors) }
@@ -87,10 +91,12 @@ struct ConfigurationParser {
     let file: String
     var config = SiteConfiguration()
     var profile: Profile!
+    let catalog: (any ProbeCatalog)?
 
-    init(reader: YAMLReader, file: String) {
+    init(reader: YAMLReader, file: String, catalog: (any ProbeCatalog)?) {
         self.reader = reader
         self.file = file
+        self.catalog = catalog
         config.origin = file
     }
 
@@ -102,7 +108,7 @@ struct ConfigurationParser {
         let profileEntry = entries.first { $0.key == "profile" }
         if let value = profileEntry?.value { config.profile = try value.nonEmptyString() }
         do {
-            profile = try Profile.load(resolveProfilePath(config.profile))
+            profile = try Profile.load(resolveProfilePath(config.profile), catalog: catalog)
         } catch let error as ConfigurationError {
             // Unknown name or unreadable file: said at the `profile:` key; a position inside the
             // profile file itself is kept in the message.
@@ -251,7 +257,10 @@ struct ConfigurationParser {
             var port: PortSpec?
             var probe: String?
             for (key, value) in try node.mapping(allowed: ["port", "probe"]) {
-                if key == "port" { port = try value.portSpec() } else { probe = try value.nonEmptyString() }
+                if key == "port" { port = try value.portSpec() } else {
+                    probe = try value.nonEmptyString()
+                    try catalog?.checkProbeName(value)
+                }
             }
             guard let port else { throw node.error("an endpoint needs 'port', e.g. tcp/995") }
             return EndpointOverride(port: port, probe: probe)
@@ -259,7 +268,10 @@ struct ConfigurationParser {
         let text = try node.string()
         let parts = text.split(separator: ":", maxSplits: 1)
         switch PortSpec.parse(String(parts.first ?? "")) {
-        case .success(let port): return EndpointOverride(port: port, probe: parts.count == 2 ? String(parts[1]) : nil)
+        case .success(let port):
+            let probe = parts.count == 2 ? String(parts[1]) : nil
+            if let probe { try catalog?.checkProbeName(node, name: probe) }
+            return EndpointOverride(port: port, probe: probe)
         case .failure(let error): throw node.error(error.description)
         }
     }

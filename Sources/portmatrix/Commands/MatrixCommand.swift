@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortMatrixEngine
 import PortMatrixModel
 import PortMatrixReport
 
@@ -16,7 +17,7 @@ struct MatrixCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Profile
-        do { loaded = try Profile.load(profile) } catch {
+        do { loaded = try Profile.load(profile, catalog: ProbeRegistry.standard) } catch {
             Output.error(Output.describe(error))
             throw ExitCode(2)
         }

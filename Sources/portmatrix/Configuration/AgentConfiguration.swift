@@ -50,19 +50,19 @@ struct AgentConfiguration: Sendable {
     /// `path`, else /etc/portmatrix/portmatrix.yaml if present, else the embedded default.
     static func resolve(path: String?) throws -> AgentConfiguration {
         var sections = Sections()
-        let (site, profile) = try ConfigurationLoader.resolve(path: path, sections: &sections)
+        let (site, profile) = try ConfigurationLoader.resolve(path: path, sections: &sections, catalog: ProbeRegistry.standard)
         return AgentConfiguration(site: site, profile: profile, sections: sections)
     }
 
     static func load(file path: String) throws -> AgentConfiguration {
         var sections = Sections()
-        let (site, profile) = try ConfigurationLoader.load(file: path, sections: &sections)
+        let (site, profile) = try ConfigurationLoader.load(file: path, sections: &sections, catalog: ProbeRegistry.standard)
         return AgentConfiguration(site: site, profile: profile, sections: sections)
     }
 
     static func parse(_ text: String, file: String) throws -> AgentConfiguration {
         var sections = Sections()
-        let (site, profile) = try ConfigurationLoader.parse(text, file: file, sections: &sections)
+        let (site, profile) = try ConfigurationLoader.parse(text, file: file, sections: &sections, catalog: ProbeRegistry.standard)
         return AgentConfiguration(site: site, profile: profile, sections: sections)
     }
 }
