@@ -11,13 +11,7 @@ import Darwin
 public enum LocalRoute {
     public static func sourceAddress(toward address: String) -> String? {
         guard let target = try? SocketAddress(ipAddress: address, port: 9) else { return nil }
-        let ipv6: Bool
-        if case .v6 = target { ipv6 = true } else { ipv6 = false }
-        #if canImport(Glibc)
-        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0)
-        #endif
+        let (fd, ipv6) = RawSocket.open(.datagram, for: target)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         guard target.withSockAddr({ connect(fd, $0, socklen_t($1)) }) == 0 else { return nil }

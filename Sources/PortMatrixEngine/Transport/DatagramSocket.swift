@@ -23,13 +23,7 @@ final class DatagramSocket: Sendable {
 
     /// `timeToLive`: `IP_TTL` / `IPV6_UNICAST_HOPS`, for `trace`.
     init(bindingTo local: SocketAddress, connectingTo target: SocketAddress, timeToLive: Int32? = nil) throws {
-        let ipv6: Bool
-        if case .v6 = target { ipv6 = true } else { ipv6 = false }
-        #if canImport(Glibc)
-        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0)
-        #endif
+        let (fd, ipv6) = RawSocket.open(.datagram, for: target)
         guard fd >= 0 else { throw SocketDialer.Failure(errorNumber: errno, report: nil) }
         SocketErrorQueue.enable(fd, ipv6: ipv6)
         if var ttl = timeToLive {

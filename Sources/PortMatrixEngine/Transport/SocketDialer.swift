@@ -44,13 +44,7 @@ enum SocketDialer {
     /// `threads`: `trace` dials on a pool of its own, so traces never hold the checks' threads.
     static func connect(to address: SocketAddress, deadline: NIODeadline, options: Options = Options(),
                         on eventLoop: any EventLoop, threads: NIOThreadPool = pool) async throws -> Int32 {
-        let ipv6: Bool
-        if case .v6 = address { ipv6 = true } else { ipv6 = false }
-        #if canImport(Glibc)
-        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0)
-        #endif
+        let (fd, ipv6) = RawSocket.open(.stream, for: address)
         guard fd >= 0 else { throw Failure(errorNumber: errno, report: nil) }
         do {
             try configure(fd, ipv6: ipv6, options: options)
