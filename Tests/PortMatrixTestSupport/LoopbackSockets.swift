@@ -50,10 +50,14 @@ public struct TCPListener {
     public func close() { _ = Glibc.close(fd) }
 }
 
-/// True when nothing holds TCP `port` on 127.0.0.1 (for finding a port below 1024).
+/// True when no socket is bound to TCP `port` on 127.0.0.1 (for finding a port below 1024, and
+/// for "nothing stays bound"). With SO_REUSEADDR, as a server binds: a connection the test made
+/// and that now waits in TIME_WAIT on the port does not count, a listener does.
 public func isFreeLoopbackPort(_ port: Int) -> Bool {
     guard let fd = try? loopbackSocket(SOCK_STREAM) else { return false }
     defer { Glibc.close(fd) }
+    var reuse: Int32 = 1
+    guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size)) == 0 else { return false }
     var address = loopbackAddress(port: port)
     return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
