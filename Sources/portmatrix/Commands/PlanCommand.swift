@@ -35,12 +35,7 @@ struct PlanCommand: AsyncParsableCommand {
         if format != .dot && (statusSource != nil || applicableOnly) {
             throw ValidationError("--status and --applicable-only go with --format dot")
         }
-        if let statusSource, StatusInput(statusSource) == nil {
-            throw ValidationError("--status '\(statusSource)': a URL must be http://HOST[:PORT]/PATH (the agent's status endpoint)")
-        }
-        guard let timeout = DurationParser.parse(statusTimeout), timeout > .zero else {
-            throw ValidationError("--status-timeout '\(statusTimeout)' is not a duration such as 5s or 500ms")
-        }
+        try StatusInput.validate(source: statusSource, timeout: statusTimeout)
     }
 
     func run() async throws {

@@ -26,12 +26,7 @@ struct ReportCommand: AsyncParsableCommand {
     var output: String?
 
     func validate() throws {
-        if let statusSource, StatusInput(statusSource) == nil {
-            throw ValidationError("--status '\(statusSource)': a URL must be http://HOST[:PORT]/PATH (the agent's status endpoint)")
-        }
-        guard let timeout = DurationParser.parse(statusTimeout), timeout > .zero else {
-            throw ValidationError("--status-timeout '\(statusTimeout)' is not a duration such as 5s or 500ms")
-        }
+        try StatusInput.validate(source: statusSource, timeout: statusTimeout)
     }
 
     func run() async throws {
