@@ -10,8 +10,7 @@ struct HostileInputTests {
     static let pmRoot = "1.3.6.1.4.1.8072.9999.9999.5666"
 
     func spawnAgent(_ config: URL, log: URL) throws -> Spawned {
-        try Spawned(executable: CLIRunner.executable.path, arguments: ["agent", "--config", config.path],
-                    environment: ProcessInfo.processInfo.environment, output: log.path, errors: log.path, withInput: false)
+        try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: log.deletingLastPathComponent(), output: log)
     }
 
     func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }

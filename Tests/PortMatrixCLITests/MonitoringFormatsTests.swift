@@ -99,8 +99,7 @@ struct MonitoringFormatsTests {
         checkmk: { spool_file: "\(spool.path)" }
         """)
         let log = dir.appendingPathComponent("agent.log")
-        let agent = try Spawned(executable: CLIRunner.executable.path, arguments: ["agent", "--config", config.path],
-                                environment: ProcessInfo.processInfo.environment, output: log.path, errors: log.path, withInput: false)
+        let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: log.deletingLastPathComponent(), output: log)
         defer { agent.terminate(signal: SIGKILL) }
         func agentLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         func lines(_ text: String) -> Int { agentLog().components(separatedBy: "\n").filter { $0.contains(text) }.count }

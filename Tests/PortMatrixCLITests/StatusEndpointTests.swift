@@ -27,8 +27,7 @@ struct StatusEndpointTests {
         agent: { user: root }
         """.write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("agent.log")
-        let agent = try Spawned(executable: CLIRunner.executable.path, arguments: ["agent", "--config", config.path],
-                                environment: ProcessInfo.processInfo.environment, output: log.path, errors: log.path, withInput: false)
+        let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: log.deletingLastPathComponent(), output: log)
         defer { agent.terminate(signal: SIGKILL) }
         let base = "http://127.0.0.1:\(statusPort)"
         func agentLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

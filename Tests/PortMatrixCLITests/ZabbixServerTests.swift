@@ -69,8 +69,7 @@ struct ZabbixServerTests {
         agent: { user: root }
         """.write(to: config, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("agent.log")
-        let agent = try Spawned(executable: CLIRunner.executable.path, arguments: ["agent", "--config", config.path],
-                                environment: ProcessInfo.processInfo.environment, output: log.path, errors: log.path, withInput: false)
+        let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: log.deletingLastPathComponent(), output: log)
         defer { agent.terminate(signal: SIGKILL) }
 
         // The export as an operator runs it; the schedule's 5 s become the template's interval macro.
