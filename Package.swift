@@ -159,6 +159,17 @@ let package = Package(
         ),
         // The real loopback peers of Tests/Peers/peers.sh, for every test target that probes them.
         .target(name: "PortMatrixTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/PortMatrixTestSupport"),
+        // An engine over scripted probes and a plan from YAML, for the engine's and the report's tests.
+        .target(
+            name: "PortMatrixEngineTestSupport",
+            dependencies: [
+                "PortMatrixEngine", "PortMatrixModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PortMatrixEngineTestSupport"
+        ),
         // NRPE load generator (Benchmarks/NRPE/run.sh); not part of the product.
         .executableTarget(
             name: "NRPELoad",
@@ -174,7 +185,7 @@ let package = Package(
         ),
         .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel"]),
         .testTarget(name: "PortMatrixEngineTests", dependencies: [
-            "PortMatrixTestSupport",
+            "PortMatrixTestSupport", "PortMatrixEngineTestSupport",
             "PortMatrixEngine", "PortMatrixModel", "PortMatrixReport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -182,6 +193,10 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "PortMatrixReportTests", dependencies: [
+            "PortMatrixTestSupport", "PortMatrixEngineTestSupport",
+            "PortMatrixReport", "PortMatrixEngine", "PortMatrixModel",
         ]),
         .testTarget(name: "PortMatrixNRPETests", dependencies: [
             "PortMatrixNRPE", "PortMatrixConfiguration", "PortMatrixListening", "PortMatrixTestSupport",

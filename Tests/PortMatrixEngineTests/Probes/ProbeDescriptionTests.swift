@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import Testing
 @testable import PortMatrixEngine
+import PortMatrixEngineTestSupport
 import PortMatrixModel
 @testable import PortMatrixReport
 

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import PortMatrixEngine
+import PortMatrixEngineTestSupport
 import PortMatrixModel
 
 /// The engine owns each path's history: the snapshot carries its previous status and last

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PortMatrixEngine
+import PortMatrixEngineTestSupport
 import PortMatrixModel
 
 /// A reloaded plan keeps what is still true and forgets what is not.
