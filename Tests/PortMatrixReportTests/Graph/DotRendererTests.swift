@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PortMatrixEngine
+import PortMatrixEngineTestSupport
 import PortMatrixModel
 @testable import PortMatrixReport
 
