@@ -5,6 +5,7 @@ import FoundationXML
 import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixEngine
+import PortMatrixEngineTestSupport
 import PortMatrixModel
 @testable import PortMatrixReport
 
