@@ -2,6 +2,7 @@ import Foundation
 import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixEngine
+import PortMatrixEngineTestSupport
 import PortMatrixModel
 @testable import PortMatrixReport
 
