@@ -223,7 +223,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "PortMatrixSNMPTests", dependencies: [
-            "PortMatrixTestSupport","PortMatrixSNMP"]),
+            "PortMatrixTestSupport", "PortMatrixSNMP", "PortMatrixConfiguration"]),
         .testTarget(name: "PortMatrixCLITests", dependencies: [
             "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixTestSupport",
             .product(name: "NIOPosix", package: "swift-nio"),

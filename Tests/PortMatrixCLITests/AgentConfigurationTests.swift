@@ -26,6 +26,8 @@ struct AgentConfigurationTests {
         #expect(configuration.nrpe.listen == ["0.0.0.0:5666", "[::]:5666"])
         #expect(configuration.nrpe.tlsMode == .on)
         #expect(configuration.nrpe.allowedHosts == ["127.0.0.1", "::1"])
+        #expect(configuration.snmp.mode == .agentx)
+        #expect(configuration.snmp.agentXSocket == "/var/agentx/master")
     }
 
     @Test func clientCertificatesNeedACA() {

@@ -23,8 +23,6 @@ struct ConfigurationTests {
         #expect(config.roles == ["appliance"])
         #expect(config.choices == ["mail_inbound": "direct", "mail_outbound": "direct", "dns": "builtin", "ntp": "internet"])
         #expect(config.features == ["nrpe", "snmp"])
-        #expect(config.snmp.mode == .agentx)
-        #expect(config.snmp.agentxSocket == "/var/agentx/master")
         #expect(config.schedule.interval == .seconds(60))
     }
 
@@ -70,7 +68,6 @@ struct ConfigurationTests {
         #expect(config.paths["fetchmail"]?.endpoints == [EndpointOverride(port: PortSpec(.tcp, 995))])
         #expect(config.thresholds.ntpOffset.critical == NagiosRange(end: 1))
         #expect(config.thresholds.certDays.warning == NagiosRange(start: 30))
-        #expect(config.snmp.users.first?.priv == "AES")
         #expect(config.sourceAddress == "192.0.2.10")
     }
 
@@ -80,10 +77,7 @@ struct ConfigurationTests {
         snmp: { mode: off }
         paths: { mpki: { via_proxy: on } }
         """)
-        #expect(config.snmp.mode == .off)
         #expect(config.paths["mpki"]?.viaProxy == .fallback)
-        let quoted = try load("nrpe: { tls: { mode: \"on\" } }\nsnmp: { mode: \"off\" }")
-        #expect(quoted.snmp.mode == .off)
     }
 
     @Test func allMistakesOfAFileAreReportedTogether() {

@@ -101,7 +101,7 @@ struct ConfigurationParser {
     }
 
     static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address", "address_families",
-                               "thresholds", "schedule", "listeners", "snmp"]
+                               "thresholds", "schedule", "listeners"]
 
     mutating func parse<Sections: ConfigurationSections>(_ root: YAMLValue, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
         let entries = try root.mapping(allowed: Self.topLevelKeys + Sections.keys)
@@ -178,7 +178,6 @@ struct ConfigurationParser {
         case "thresholds": config.thresholds = config.thresholds.merging(try thresholds(value))
         case "schedule": try parseSchedule(value)
         case "listeners": try parseListeners(value)
-        case "snmp": try parseSNMP(value)
         default: break
         }
     }
@@ -364,121 +363,6 @@ struct ConfigurationParser {
                 default: break
                 }
             }
-        }
-    }
-
-    static let snmpKeys = ["mode", "agentx_socket", "ping_interval", "listen", "communities", "users", "trap_sinks",
-                           "root_oid", "state_directory"]
-
-    private mutating func parseSNMP(_ value: YAMLValue) throws {
-        var trapSinkNodes: [YAMLValue] = []
-        for (key, item) in try value.mapping(allowed: Self.snmpKeys) {
-            reader.attempt {
-                switch key {
-                case "mode":
-                    config.snmp.mode = try item.mode(off: SNMPSettings.Mode.off)
-                case "agentx_socket": config.snmp.agentxSocket = try item.nonEmptyString()
-                case "ping_interval": config.snmp.pingInterval = try item.duration()
-                case "listen": config.snmp.listen = try item.stringList()
-                case "communities":
-                    config.snmp.communities = try item.list().map { node in
-                        var community = SNMPSettings.Community(name: "", source: nil)
-                        for (k, v) in try node.mapping(allowed: ["name", "source"]) {
-                            if k == "name" { community.name = try v.nonEmptyString() } else {
-                                let text = try v.nonEmptyString()
-                                if case .failure(let error) = NetworkPrefix.parse(text) { throw v.error(error.description) }
-                                community.source = text
-                            }
-                        }
-                        guard !community.name.isEmpty else { throw node.error("a community needs 'name'") }
-                        return community
-                    }
-                case "users":
-                    config.snmp.users = try item.list().map(snmpUser)
-                case "trap_sinks":
-                    for node in try item.list() {
-                        guard let sink = reader.attempt({ try trapSink(node) }) else { continue }
-                        config.snmp.trapSinks.append(sink)
-                        trapSinkNodes.append(node.communityNode ?? node)
-                    }
-                case "root_oid":
-                    let text = try item.nonEmptyString()
-                    let digits = text.hasPrefix(".") ? String(text.dropFirst()) : text
-                    guard digits.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
-                        throw item.error("'\(text)' is not a numeric OID such as 1.3.6.1.4.1.99999")
-                    }
-                    config.snmp.rootOID = digits
-                case "state_directory": config.snmp.stateDirectory = try item.nonEmptyString()
-                default: break
-                }
-            }
-        }
-        // After the loop: communities may come after trap_sinks in the file.
-        for (sink, node) in zip(config.snmp.trapSinks, trapSinkNodes) where config.snmp.communities.contains(where: { $0.name == sink.community }) {
-            reader.record(node.error("'\(sink.community)' is a read community (snmp.communities); a trap carries its community in clear, so give traps their own"))
-        }
-    }
-
-    /// `{ address: udp:HOST:162, community: NAME }`. A bare address is refused rather than
-    /// given a read community or `public`: the community travels in clear with every trap.
-    private func trapSink(_ node: YAMLValue) throws -> SNMPSettings.TrapSink {
-        if case .scalar = node.node {
-            let text = try node.string()
-            throw node.error("trap sink '\(text)' has no community; write { address: \(text), community: NAME } with a community of its own (not a read community)")
-        }
-        var address: String?, community: String?
-        for (key, value) in try node.mapping(allowed: ["address", "community"]) {
-            let text = try value.nonEmptyString()
-            guard text.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-:/[]@".unicodeScalars.contains($0) }) else {
-                throw value.error("'\(text)' has characters a net-snmp configuration line cannot carry (letters, digits and ._-:/[]@ only)")
-            }
-            if key == "address" { address = text } else {
-                if text == "public" {
-                    throw value.error("'public' is everyone's default community; give the trap receiver a community of its own")
-                }
-                community = text
-            }
-        }
-        guard let address else { throw node.error("a trap sink needs 'address', e.g. udp:192.0.2.5:162") }
-        guard let community else {
-            throw node.error("trap sink '\(address)' has no community; add community: NAME, one of its own (not a read community)")
-        }
-        return SNMPSettings.TrapSink(address: address, community: community)
-    }
-
-    private func snmpUser(_ node: YAMLValue) throws -> SNMPSettings.User {
-        var user = SNMPSettings.User(name: "", auth: "SHA-256", authPass: "", priv: nil, privPass: nil)
-        for (key, value) in try node.mapping(allowed: ["name", "auth", "auth_pass", "priv", "priv_pass"]) {
-            switch key {
-            case "name": user.name = try value.nonEmptyString()
-            case "auth":
-                let name = try value.oneOf(["SHA-256", "SHA-1", "SHA", "MD5"])
-                user.auth = name == "SHA" ? "SHA-1" : name
-            case "auth_pass":
-                user.authPass = try value.string()
-                guard user.authPass.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
-            case "priv":
-                let name = try value.oneOf(["AES", "AES-128", "DES"])
-                user.priv = name == "AES-128" ? "AES" : name
-            case "priv_pass":
-                let passphrase = try value.string()
-                guard passphrase.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
-                user.privPass = passphrase
-            default: break
-            }
-        }
-        guard !user.name.isEmpty, !user.authPass.isEmpty else { throw node.error("a user needs 'name' and 'auth_pass'") }
-        if (user.priv == nil) != (user.privPass == nil) { throw node.error("priv and priv_pass go together") }
-        return user
-    }
-}
-
-private extension YAMLValue {
-    /// A trap sink's `community:` value, to point an error at (read without recording anything).
-    var communityNode: YAMLValue? {
-        guard case .mapping(let mapping) = node else { return nil }
-        return mapping.first { key, _ in key.scalar?.string == "community" }.map {
-            YAMLValue(node: $0.value, path: path + ".community", reader: reader)
         }
     }
 }

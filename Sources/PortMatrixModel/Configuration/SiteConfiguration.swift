@@ -15,7 +15,6 @@ public struct SiteConfiguration: Sendable, Hashable {
     public var thresholds: Thresholds = .standard
     public var schedule: Schedule = Schedule()
     public var listeners: ListenerSettings = ListenerSettings()
-    public var snmp: SNMPSettings = SNMPSettings()
     /// Where it was read from (`<embedded default>` for the built-in one).
     public var origin: String = "<embedded default>"
 
@@ -24,7 +23,7 @@ public struct SiteConfiguration: Sendable, Hashable {
     /// The components' sections as names only, passed over by the model's own loader (tests,
     /// benchmarks); the executable's reader gives each to its component.
     public struct ComponentSections: ConfigurationSections {
-        public static let keys = ["nrpe", "status_endpoint", "agent", "checkmk", "trace"]
+        public static let keys = ["nrpe", "snmp", "status_endpoint", "agent", "checkmk", "trace"]
 
         public init() {}
 
@@ -110,47 +109,3 @@ public struct ListenerSettings: Sendable, Hashable {
         self.ignoreLoopback = ignoreLoopback
     }
 }
-
-public struct SNMPSettings: Sendable, Hashable {
-    public enum Mode: String, Sendable, Hashable, CaseIterable { case agentx, master, off }
-
-    public struct Community: Sendable, Hashable {
-        public var name: String
-        public var source: String?
-    }
-
-    public struct User: Sendable, Hashable {
-        public var name: String
-        public var auth: String
-        public var authPass: String
-        public var priv: String?
-        public var privPass: String?
-    }
-
-    public var mode: Mode = .agentx
-    public var agentxSocket: String = "/var/agentx/master"
-    public var pingInterval: Duration = .seconds(15)
-    public var listen: [String] = ["udp:161"]
-    /// Where master mode sends SNMPv2c notifications, each with its own community: a trap
-    /// travels in clear text, so it never carries a read community.
-    public struct TrapSink: Sendable, Hashable {
-        /// net-snmp transport address, e.g. `udp:192.0.2.5:162`.
-        public var address: String
-        public var community: String
-
-        public init(address: String, community: String) {
-            self.address = address
-            self.community = community
-        }
-    }
-
-    public var communities: [Community] = []
-    public var users: [User] = []
-    public var trapSinks: [TrapSink] = []
-    /// Moves the whole PORTMATRIX-MIB subtree (an operator's own enterprise number).
-    public var rootOID: String?
-    public var stateDirectory: String = "/var/lib/portmatrix/snmp"
-
-    public init() {}
-}
-

@@ -58,11 +58,9 @@ public final class SNMPAgent: Sendable {
     /// daemon started as root answers nothing before it has dropped root.
     public func bind() throws {
         guard configuration.mode != .off else { return }
-        guard let root = OID(configuration.rootOID) else {
-            throw SNMPAgentError.invalidConfiguration("root_oid '\(configuration.rootOID)' is not a dotted OID")
-        }
-        guard configuration.agentXPingInterval > 0 || configuration.mode == .master else {
-            throw SNMPAgentError.invalidConfiguration("the AgentX ping interval must be positive, or a lost master is never retried")
+        let problems = configuration.validate()
+        guard problems.isEmpty, let root = OID(configuration.rootOID) else {
+            throw SNMPAgentError.invalidConfiguration(problems.map(\.description).joined(separator: "; "))
         }
         let files = try NetSNMPConfigFiles(configuration: configuration, root: root)
         let claimed = Self.processStarted.withLockedValue { started in

@@ -1,6 +1,7 @@
-/// The `snmp:` section of portmatrix.yaml, already parsed.
+/// The `snmp:` section of portmatrix.yaml: what the agent needs, its defaults, and
+/// ``validate()``. Read from YAML by `SNMPAgentConfiguration+YAML.swift`.
 public struct SNMPAgentConfiguration: Sendable, Codable, Equatable {
-    public enum Mode: String, Sendable, Codable {
+    public enum Mode: String, Sendable, Codable, CaseIterable {
         /// Subagent of a running snmpd (which answers on UDP 161).
         case agentx
         /// Embedded master agent, for hosts without snmpd.
@@ -109,4 +110,53 @@ public struct SNMPAgentConfiguration: Sendable, Codable, Equatable {
 
     /// netSnmpPlaypen.5666 (1.3.6.1.4.1.8072.9999.9999.5666): for testing only, no IANA PEN.
     public static let placeholderRootOID = PortMatrixMIB.placeholderRoot.description
+}
+
+/// A rule of the `snmp:` section broken, phrased for the operator.
+public struct SNMPAgentConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What the rule is about, so a reader can point at the place it was written.
+    public enum Key: Sendable, Hashable, CustomStringConvertible {
+        case rootOID
+        case pingInterval
+        /// `users[i]`.
+        case user(Int)
+        /// `trap_sinks[i].community`.
+        case trapSinkCommunity(Int)
+
+        public var description: String {
+            switch self {
+            case .rootOID: "root_oid"
+            case .pingInterval: "ping_interval"
+            case .user(let index): "users[\(index)]"
+            case .trapSinkCommunity(let index): "trap_sinks[\(index)].community"
+            }
+        }
+    }
+
+    public var key: Key
+    public var message: String
+    public var description: String { "snmp.\(key): \(message)" }
+}
+
+extension SNMPAgentConfiguration {
+    /// All broken rules at once, so an operator fixes a file in one pass; empty means valid.
+    /// The YAML reader places them in the file; ``SNMPAgent/bind()`` refuses to start on them.
+    public func validate() -> [SNMPAgentConfigurationError] {
+        var errors: [SNMPAgentConfigurationError] = []
+        if OID(rootOID) == nil {
+            errors.append(.init(key: .rootOID, message: "'\(rootOID)' is not a numeric OID such as 1.3.6.1.4.1.99999"))
+        }
+        if mode == .agentx, agentXPingInterval <= 0 {
+            errors.append(.init(key: .pingInterval, message: "must be positive, or a lost AgentX master is never retried"))
+        }
+        for (index, user) in users.enumerated() where (user.privacy == nil) != (user.privacyPassphrase == nil) {
+            errors.append(.init(key: .user(index), message: "priv and priv_pass go together"))
+        }
+        // A trap carries its community in clear text: one that also reads the MIB would leak.
+        for (index, sink) in trapSinks.enumerated() where communities.contains(where: { $0.name == sink.community }) {
+            errors.append(.init(key: .trapSinkCommunity(index), message:
+                "'\(sink.community)' is a read community (snmp.communities); a trap carries its community in clear, so give traps their own"))
+        }
+        return errors
+    }
 }

@@ -70,9 +70,14 @@ struct NetSNMPConfigFiles {
         return line
     }
 
-    private static func validateWord(_ word: String, what: String) throws {
+    /// ASCII letters, digits and `._-:/[]@`: what a net-snmp configuration line carries as one word.
+    static func canCarry(_ word: String) -> Bool {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-:/[]@"))
-        guard !word.isEmpty, word.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }) else {
+        return word.unicodeScalars.allSatisfy { $0.isASCII && allowed.contains($0) }
+    }
+
+    private static func validateWord(_ word: String, what: String) throws {
+        guard !word.isEmpty, canCarry(word) else {
             throw SNMPAgentError.invalidConfiguration("\(what) '\(word)' is empty or has characters net-snmp config lines cannot carry")
         }
     }

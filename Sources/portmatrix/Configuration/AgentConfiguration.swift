@@ -3,6 +3,7 @@ import PortMatrixHTTP
 import PortMatrixEngine
 import PortMatrixModel
 import PortMatrixNRPE
+import PortMatrixSNMP
 
 /// The whole portmatrix.yaml: the model's sections (what is checked) and each component's own
 /// settings, each read by the component that owns it. `config validate`, `check`, `plan`, the
@@ -11,6 +12,7 @@ struct AgentConfiguration: Sendable {
     var site: SiteConfiguration
     var profile: Profile
     var nrpe: NRPEConfiguration
+    var snmp: SNMPAgentConfiguration
     var statusEndpoint: StatusEndpointConfiguration
     var agent: AgentSettings
     var checkmk: CheckmkSettings
@@ -20,6 +22,7 @@ struct AgentConfiguration: Sendable {
         self.site = site
         self.profile = profile
         nrpe = sections.nrpe
+        snmp = sections.snmp
         statusEndpoint = sections.statusEndpoint
         agent = sections.agent
         checkmk = sections.checkmk
@@ -28,8 +31,9 @@ struct AgentConfiguration: Sendable {
 
     /// The components' top-level sections, handed over by the model's reader in document order.
     struct Sections: ConfigurationSections {
-        static let keys = ["nrpe", "status_endpoint", "agent", "checkmk", "trace"]
+        static let keys = ["nrpe", "snmp", "status_endpoint", "agent", "checkmk", "trace"]
         var nrpe = NRPEConfiguration()
+        var snmp = SNMPAgentConfiguration()
         var statusEndpoint = StatusEndpointConfiguration()
         var agent = AgentSettings()
         var checkmk = CheckmkSettings()
@@ -38,6 +42,7 @@ struct AgentConfiguration: Sendable {
         mutating func read(key: String, value: YAMLValue) throws {
             switch key {
             case "nrpe": nrpe = try NRPEConfiguration(yaml: value)
+            case "snmp": snmp = try SNMPAgentConfiguration(yaml: value)
             case "status_endpoint": statusEndpoint = try StatusEndpointConfiguration(yaml: value)
             case "agent": agent = try AgentSettings(yaml: value)
             case "checkmk": checkmk = try CheckmkSettings(yaml: value)

@@ -28,9 +28,9 @@ final class AgentRuntime: Sendable {
         self.configPath = configPath
         self.logger = logger
         self.applied = Mutex(loaded)
-        let engine = Wiring.engine(plan: plan, group: group, logger: logger)
-        let snmp = configuration.snmp.mode == .off ? nil
-            : SNMPAgent(configuration: SNMPAgentConfiguration(configuration.snmp), logger: Logger(label: "portmatrix.snmp"))
+        let engine = Wiring.engine(plan: plan, group: group, logger: logger, trace: loaded.trace)
+        let snmp = loaded.snmp.mode == .off ? nil
+            : SNMPAgent(configuration: loaded.snmp, logger: Logger(label: "portmatrix.snmp"))
         self.engine = engine
         self.snmp = snmp
         // `listen: []` turns the listener off.
@@ -85,7 +85,7 @@ final class AgentRuntime: Sendable {
         let configuration = applied.withLock { $0 }
         var directories: [String] = []
         if nrpe != nil, configuration.nrpe.tlsMode == .on, configuration.nrpe.certFile == nil { directories.append(configuration.nrpe.stateDirectory) }
-        if snmp != nil { directories.append(configuration.site.snmp.stateDirectory) }
+        if snmp != nil { directories.append(configuration.snmp.stateDirectory) }
         return directories
     }
 
@@ -120,7 +120,7 @@ final class AgentRuntime: Sendable {
         } catch {
             logger.error("\(error) (its listeners stay as they were)")
         }
-        if configuration.snmp != previous.site.snmp {
+        if loaded.snmp != previous.snmp {
             logger.warning("snmp settings changed: they take effect with the next restart")
         }
         if loaded.checkmk != previous.checkmk {
@@ -131,7 +131,7 @@ final class AgentRuntime: Sendable {
         }
         let plan = Planner(profile: profile, configuration: configuration).plan()
         for finding in plan.findings { logger.warning("\(finding.message)") }
-        let (snapshot, changes) = engine.reload(plan: plan)
+        let (snapshot, changes) = engine.reload(plan: plan, trace: loaded.trace)
         published(changes, snapshot)
         applied.withLock { $0 = loaded }
         logger.notice("reloaded \(Self.summary(plan, profile))")

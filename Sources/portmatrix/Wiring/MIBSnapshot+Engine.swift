@@ -60,26 +60,6 @@ extension MIBStatus {
     }
 }
 
-extension SNMPAgentConfiguration {
-    /// The `snmp:` section of portmatrix.yaml.
-    init(_ settings: SNMPSettings) {
-        self.init(
-            mode: Mode(rawValue: settings.mode.rawValue) ?? .agentx,
-            agentXSocket: settings.agentxSocket,
-            agentXPingInterval: max(1, Int(settings.pingInterval.seconds.rounded())),
-            listen: settings.listen,
-            communities: settings.communities.map { Community(name: $0.name, source: $0.source ?? "default") },
-            users: settings.users.map { user in
-                User(name: user.name, authentication: User.Authentication(rawValue: user.auth) ?? .sha256,
-                     authenticationPassphrase: user.authPass,
-                     privacy: user.priv.flatMap(User.Privacy.init(rawValue:)), privacyPassphrase: user.privPass)
-            },
-            trapSinks: settings.trapSinks.map { TrapSink(address: $0.address, community: $0.community) },
-            rootOID: settings.rootOID ?? SNMPAgentConfiguration.placeholderRootOID,
-            stateDirectory: settings.stateDirectory)
-    }
-}
-
 extension SNMPAgentHealth {
     /// The SNMP link as `check_agent` shows it.
     var link: (name: String, status: Status, message: String) {
