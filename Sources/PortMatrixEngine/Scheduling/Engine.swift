@@ -8,14 +8,17 @@ import Synchronization
 /// Runs the plan's checks every interval with bounded concurrency and publishes snapshots.
 public final class Engine: Sendable {
     public let store: ResultStore
+    /// The agent's evidence traces of failing checks (`run` drives it); nil for `check`.
+    public let tracer: EvidenceTracer?
     private let runner: CheckRunner
     private let listenerSource: @Sendable (Plan) -> (any ListenerLookup)?
     private let logger: Logger
     private let cycleRequested = Mutex(false)
 
-    public init(plan: Plan, runner: CheckRunner, logger: Logger,
+    public init(plan: Plan, runner: CheckRunner, logger: Logger, tracer: EvidenceTracer? = nil,
                 listenerSource: @escaping @Sendable (Plan) -> (any ListenerLookup)? = { LocalListeners.scan(plan: $0) }) {
         self.store = ResultStore(plan: plan)
+        self.tracer = tracer
         self.runner = runner
         self.logger = logger
         self.listenerSource = listenerSource
@@ -71,21 +74,35 @@ public final class Engine: Sendable {
     }
 
     /// The agent's loop: a cycle every interval, start times jittered, until cancelled.
-    /// `onPublish` hears every new snapshot with the path status changes it brought.
+    /// `onPublish` hears every new snapshot with the path status changes it brought. The
+    /// tracer runs beside the loop: a cycle wakes it and goes on; each verdict it finds is
+    /// published at once. Cancelling stops both, traces in flight included.
     public func run(onPublish: @escaping @Sendable ([PathStatusChange], Snapshot) -> Void) async {
         publish()  // "pending" first, so the first cycle's results are changes too
-        while !Task.isCancelled {
-            let schedule = store.plan.configuration.schedule
-            let began = ContinuousClock.now
-            let jitter = min(schedule.jitter, schedule.interval - schedule.timeout)
-            let (snapshot, changes) = await runCycle(spread: max(.zero, jitter))
-            onPublish(changes, snapshot)
-            let elapsed = ContinuousClock.now - began
-            let wait = schedule.interval - elapsed
-            if elapsed > schedule.interval {
-                logger.warning("cycle took \(elapsed) (interval \(schedule.interval.configString)): checks are overdue")
+        await withDiscardingTaskGroup { group in
+            if let tracer {
+                group.addTask { [self] in
+                    await tracer.run(store: store) {
+                        let (snapshot, changes) = self.publish()
+                        onPublish(changes, snapshot)
+                    }
+                }
             }
-            if wait > .zero { await sleepUntilDue(wait) }
+            while !Task.isCancelled {
+                let schedule = store.plan.configuration.schedule
+                let began = ContinuousClock.now
+                let jitter = min(schedule.jitter, schedule.interval - schedule.timeout)
+                let (snapshot, changes) = await runCycle(spread: max(.zero, jitter))
+                onPublish(changes, snapshot)
+                tracer?.resultsChanged()
+                let elapsed = ContinuousClock.now - began
+                let wait = schedule.interval - elapsed
+                if elapsed > schedule.interval {
+                    logger.warning("cycle took \(elapsed) (interval \(schedule.interval.configString)): checks are overdue")
+                }
+                if wait > .zero { await sleepUntilDue(wait) }
+            }
+            group.cancelAll()
         }
     }
 
@@ -93,9 +110,11 @@ public final class Engine: Sendable {
     /// results of unchanged checks, and the history of kept paths, are kept meanwhile. Returns
     /// the snapshot of the new plan with the changes it brought (a path whose checks changed
     /// is pending again), for the front ends to hear like any other.
+    /// `trace`, when given, replaces the tracer's settings.
     @discardableResult
-    public func reload(plan: Plan) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+    public func reload(plan: Plan, trace: TraceSettings? = nil) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
         store.replacePlan(plan)
+        if let trace { tracer?.update(trace) }
         let published = publish()
         cycleRequested.withLock { $0 = true }
         return published

@@ -37,11 +37,34 @@ public final class ResultStore: Sendable {
         state.withLock { state in
             let previous = state.results[check.id]
             let passed = outcome.status == .ok
-            state.results[check.id] = CheckResult(
+            var result = CheckResult(
                 check: check, status: outcome.status, reason: outcome.reason, message: outcome.message,
                 phases: outcome.phases, observations: outcome.observations, startedAt: startedAt, duration: duration,
                 consecutiveFailures: passed ? 0 : (previous?.consecutiveFailures ?? 0) + 1,
                 lastSuccess: passed ? startedAt.addingTimeInterval(duration) : previous?.lastSuccess)
+            // The trace's verdict stays while the check keeps failing the same way; a recovered check loses it.
+            if previous?.check == check, EvidenceTracing.wants(result) { result.trace = previous?.trace }
+            state.results[check.id] = result
+        }
+    }
+
+    /// The checks whose latest result a trace can explain (`EvidenceTracing.wants`).
+    public func checksWantingTrace() -> [PlannedCheck] {
+        state.withLock { state in
+            state.plan.checks.filter { state.results[$0.id].map(EvidenceTracing.wants) == true }
+        }
+    }
+
+    /// Keeps a trace's verdict with `check`'s result, if that is still the check's latest and
+    /// still failing (it may have recovered, or a reload replaced it, while the trace ran).
+    /// Whether it was kept: then a publish shows it.
+    @discardableResult
+    public func recordTrace(_ verdict: String, for check: PlannedCheck) -> Bool {
+        state.withLock { state in
+            guard var result = state.results[check.id], result.check == check, EvidenceTracing.wants(result) else { return false }
+            result.trace = verdict
+            state.results[check.id] = result
+            return true
         }
     }
 

@@ -4,7 +4,11 @@ import PortMatrixModel
 /// Evidence for failing checks: a check that is critical with connect_timeout, rejected or
 /// unreachable is traced with its own packet, and the verdict kept with its result.
 public enum EvidenceTracing {
-    static let traceable: Set<FailureReason> = [.connectTimeout, .rejected, .unreachable]
+    /// The failure reasons a trace can explain: the packet got lost, or a router said no.
+    public static let traceable: Set<FailureReason> = [.connectTimeout, .rejected, .unreachable]
+
+    /// Runs a trace: `Tracer.trace` in the agent and `check --trace`, a scripted one in tests.
+    public typealias TraceFunction = @Sendable (TraceRequest) async throws -> [Trace]
 
     /// Whether `result` is one a trace can explain.
     public static func wants(_ result: CheckResult) -> Bool {
@@ -22,36 +26,49 @@ public enum EvidenceTracing {
             }
         }
         var result = snapshot
-        let verdicts = await withTaskGroup(of: (Int, String).self) { tasks in
-            var found: [Int: String] = [:]
+        await run(wanted.map(\.request), concurrency: settings.concurrency, trace: { try await Tracer.trace($0, group: group) }) { index, traces in
+            result.paths[wanted[index].path].checks[wanted[index].check].trace = verdict(traces)
+        }
+        return result
+    }
+
+    /// Traces `requests`, at most `concurrency` at a time (each bounded by its budget), and hands
+    /// each result to `each` with its index as it finishes, in the caller's task: the one bounded
+    /// fan-out of `check --trace`, `--format firewall-request` and the agent's evidence.
+    public static func run(_ requests: [TraceRequest], concurrency: Int, trace: @escaping TraceFunction,
+                           each: (Int, Result<[Trace], any Error>) -> Void) async {
+        await withTaskGroup(of: (Int, Result<[Trace], any Error>).self) { tasks in
             var running = 0
-            for (index, item) in wanted.enumerated() {
-                if running >= max(1, settings.concurrency), let (done, verdict) = await tasks.next() {
-                    found[done] = verdict
+            for (index, request) in requests.enumerated() {
+                if running >= max(1, concurrency), let (done, traces) = await tasks.next() {
+                    each(done, traces)
                     running -= 1
                 }
-                let request = item.request
+                if Task.isCancelled { break }
                 tasks.addTask {
                     do {
-                        return (index, verdict(try await Tracer.trace(request, group: group)))
+                        return (index, .success(try await trace(request)))
                     } catch {
-                        return (index, "not traced: \(error)")
+                        return (index, .failure(error))
                     }
                 }
                 running += 1
             }
-            for await (done, verdict) in tasks { found[done] = verdict }
-            return found
+            for await (done, traces) in tasks { each(done, traces) }
         }
-        for (index, item) in wanted.enumerated() {
-            result.paths[item.path].checks[item.check].trace = verdicts[index]
-        }
-        return result
     }
 
     /// One verdict, or one per address when a name has several: `10.0.0.5: dropped after hop 3 (...)`.
     public static func verdict(_ traces: [Trace]) -> String {
         if traces.count == 1, let only = traces.first { return only.verdict }
         return traces.map { "\($0.address): \($0.verdict)" }.joined(separator: "; ")
+    }
+
+    /// A trace's verdict, or why there is none: `not traced: <error>`.
+    public static func verdict(_ traces: Result<[Trace], any Error>) -> String {
+        switch traces {
+        case .success(let traces): verdict(traces)
+        case .failure(let error): "not traced: \(error)"
+        }
     }
 }

@@ -96,6 +96,8 @@ public enum Tracer {
         var first = 1
         let window = max(1, request.window)
         while first <= request.maxHops, NIODeadline.now() < deadline {
+            // The agent cancels its traces on stop: no new window of TTLs goes out.
+            try Task.checkCancellation()
             let last = min(first + window - 1, request.maxHops)
             let hopDeadline = min(NIODeadline.now() + TimeAmount(request.hopTimeout), deadline)
             let found = try await withThrowingTaskGroup(of: TraceHop.self) { tasks in

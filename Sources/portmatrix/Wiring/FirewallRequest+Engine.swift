@@ -17,20 +17,11 @@ extension FirewallRequest {
     /// address), the source the probe sends from, and where a traced check's packet died.
     /// Traces run `settings.concurrency` at a time, each bounded by max hops x hop timeout.
     static func build(_ items: [Item], settings: TraceSettings, group: any EventLoopGroup) async -> FirewallRequest {
-        let traces = await withTaskGroup(of: (Int, [Trace]).self) { tasks in
-            var found: [Int: [Trace]] = [:]
-            var running = 0
-            for (index, item) in items.enumerated() where item.traced {
-                if running >= max(1, settings.concurrency), let (done, traces) = await tasks.next() {
-                    found[done] = traces
-                    running -= 1
-                }
-                let request = TraceRequest(check: item.check, settings: settings)
-                tasks.addTask { (index, (try? await Tracer.trace(request, group: group)) ?? []) }
-                running += 1
-            }
-            for await (done, traces) in tasks { found[done] = traces }
-            return found
+        let traced = items.indices.filter { items[$0].traced }
+        var traces: [Int: [Trace]] = [:]
+        await EvidenceTracing.run(traced.map { TraceRequest(check: items[$0].check, settings: settings) },
+                                  concurrency: settings.concurrency, trace: { try await Tracer.trace($0, group: group) }) { index, result in
+            traces[traced[index]] = (try? result.get()) ?? []
         }
         var rows: [Row] = []
         for (index, item) in items.enumerated() {
@@ -53,13 +44,12 @@ extension FirewallRequest {
 
     /// `check`: the failing probes of the snapshot.
     static func items(failingIn snapshot: Snapshot, paths only: Set<String>?) -> [Item] {
-        let traceable: Set<FailureReason> = [.connectTimeout, .rejected, .unreachable]
         return snapshot.paths.filter { only?.contains($0.id) ?? true }.flatMap { path in
             path.checks.filter { $0.check.kind == .probe && $0.status != .ok }.map { result in
                 let reason = result.reason.map { " \($0.rawValue)" } ?? ""
                 return Item(check: result.check, purpose: path.planned.path.function,
                             verdict: "\(result.status.rawValue)\(reason): \(result.message)",
-                            traced: result.reason.map(traceable.contains) ?? false)
+                            traced: result.reason.map(EvidenceTracing.traceable.contains) ?? false)
             }
         }
     }
