@@ -13,8 +13,8 @@
 # What the firewall does to each far-side port is in `ruleset` below and in world.env.
 # Needs root, iproute2, nftables, postfix, openssl, dnsmasq.
 set -u
-
-die() { echo "world.sh: $*" >&2; exit 1; }
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/../Peers/lib.sh"
 
 usage() { echo "usage: $0 {up|down} PREFIX" >&2; exit 2; }
 
@@ -66,25 +66,10 @@ write_far() {
 
     # postfix: STARTTLS on 25; on 2525 the same server with STARTTLS stripped from EHLO (what
     # a misconfigured or downgrading middlebox leaves). Never delivers anything.
-    local pf="$D/postfix" sp="$D/postfix-spool" q
-    mkdir -p "$pf" "$D/postfix-data" "$sp/pid" "$sp/maildrop" "$sp/public"
-    for q in active bounce corrupt defer deferred flush hold incoming private saved trace; do
-        mkdir -p "$sp/$q"; chown postfix:root "$sp/$q"; chmod 700 "$sp/$q"
-    done
-    chown postfix:postdrop "$sp/maildrop" "$sp/public"; chmod 730 "$sp/maildrop"; chmod 710 "$sp/public"
-    chown postfix:postfix "$D/postfix-data"; chmod 700 "$D/postfix-data"
-    cat >"$pf/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $sp
-data_directory = $D/postfix-data
-command_directory = /usr/sbin
-daemon_directory = /usr/lib/postfix/sbin
-shlib_directory = /usr/lib/postfix
-meta_directory = /etc/postfix
-mail_owner = postfix
-setgid_group = postdrop
-maillog_file = $D/logs/postfix.log
-maillog_file_prefixes = $D/logs
+    postfix_dirs "$D"
+    {
+        postfix_main_cf "$D"
+        cat <<EOF
 myhostname = mx.world
 mydestination =
 inet_interfaces = all
@@ -93,64 +78,45 @@ mynetworks = 10.10.0.0/16 [fd10::]/16
 default_transport = error:world never relays
 relay_transport = error:world never relays
 local_transport = error:world has no local delivery
-alias_maps =
-alias_database =
-smtpd_peername_lookup = no
-smtp_dns_support_level = disabled
 smtpd_banner = \$myhostname ESMTP portmatrix-world
 smtpd_tls_cert_file = $D/server.pem
 smtpd_tls_key_file = $D/server.key
 smtpd_tls_security_level = may
-biff = no
 EOF
-    cat >"$pf/master.cf" <<'EOF'
-25        inet  n       -       n       -       -       smtpd
-2525      inet  n       -       n       -       -       smtpd -o smtpd_discard_ehlo_keywords=starttls
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
+    } >"$D/postfix/main.cf"
+    {
+        postfix_master_cf
+        cat <<'EOF'
 smtp      unix  -       -       n       -       -       smtp
 relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
 local     unix  -       n       n       -       -       local
 lmtp      unix  -       -       n       -       -       lmtp
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
+25        inet  n       -       n       -       -       smtpd
+2525      inet  n       -       n       -       -       smtpd -o smtpd_discard_ehlo_keywords=starttls
 EOF
+    } >"$D/postfix/master.cf"
+    postfix_settle "$D"
 }
 
-launch() {  # NAME COMMAND...: start in the far namespace, remember the pid
+far() {  # NAME COMMAND...: launch in the far namespace (pid in $D/NAME.pid)
     local name=$1; shift
-    setsid ip netns exec "$FAR" "$@" </dev/null >>"$D/logs/$name.out" 2>&1 &
-    echo $! >"$D/run/$name.pid"
+    launch "$name" ip netns exec "$FAR" "$@"
 }
 
 start_far() {
-    launch postfix /usr/lib/postfix/sbin/master -d -c "$D/postfix"
+    far postfix /usr/lib/postfix/sbin/master -d -c "$D/postfix"
     # TLS on 443 (open path) and 8443 (behind the MTU black hole); one IPv4 server each.
     local port
     for port in 443 8443; do
-        launch "tls-$port" openssl s_server -accept "10.10.2.2:$port" -cert "$D/server.pem" -key "$D/server.key" \
+        far "tls-$port" openssl s_server -accept "10.10.2.2:$port" -cert "$D/server.pem" -key "$D/server.key" \
             -quiet -naccept 1000000
     done
-    launch dnsmasq /usr/sbin/dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --port=53 \
+    far dnsmasq /usr/sbin/dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --port=53 \
         --bind-interfaces --listen-address=10.10.2.2 --listen-address=fd10:2::2 --user=dnsmasq \
         --pid-file="$D/run/dnsmasq.daemon.pid" --log-facility="$D/logs/dnsmasq.log" \
         --local=/world/ --host-record=mx.world,10.10.2.2,fd10:2::2
     # ...and the same answer on udp/5353, which the firewall drops.
-    launch dnsmasq-5353 /usr/sbin/dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --port=5353 \
+    far dnsmasq-5353 /usr/sbin/dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --port=5353 \
         --bind-interfaces --listen-address=10.10.2.2 --user=dnsmasq --pid-file="$D/run/dnsmasq2.daemon.pid" \
         --log-facility="$D/logs/dnsmasq-5353.log" --local=/world/ --host-record=mx.world,10.10.2.2,fd10:2::2
 }
@@ -164,7 +130,7 @@ wait_far() {  # every listener up, checked from the gateway through the firewall
         [ -z "$missing" ] && return 0
         sleep 0.1
     done
-    echo "world.sh: far side not up, missing:$missing" >&2
+    log "far side not up, missing:$missing"
     tail -n 20 "$D"/logs/*.out >&2
     return 1
 }
@@ -228,7 +194,7 @@ CLOSED_UDP_PORT=54
 CLOSED_TCP_PORT=2527
 GATEWAY_PORT_LOW=40000
 GATEWAY_PORT_HIGH=40099
-SPOOF_ICMP=$(cd "$(dirname "$0")" && pwd)/spoof-icmp.py
+SPOOF_ICMP=$HERE/spoof-icmp.py
 ADMIN_PROHIBITED_PORT=24
 HOST_UNREACHABLE_PORT=587
 NET_UNREACHABLE_PORT=588
@@ -240,10 +206,9 @@ EOF
 # --------------------------------------------------------------- down -----
 cmd_down() {
     local f pid ns
-    for f in "$D"/run/*.pid; do
+    for f in "$D"/*.pid; do
         [ -f "$f" ] || continue
         read -r pid <"$f" 2>/dev/null || continue
-        case "$f" in *.daemon.pid) continue ;; esac
         kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     done
     # whatever still runs in the namespaces (postfix children, dnsmasq) goes with them
