@@ -11,6 +11,8 @@
 # path /etc/zabbix/zabbix.conf.php, so apache runs in a mount namespace of its own where DIR's
 # copy of /etc/zabbix is bind-mounted over it.
 set -u
+LOG_CLOCK=1
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 : "${PEERS_PORT_OFFSET:=0}"
 : "${ZABBIX_DB_PORT:=$((15432 + PEERS_PORT_OFFSET))}"
@@ -21,9 +23,6 @@ set -u
 PGBIN=/usr/lib/postgresql/15/bin
 SQL=/usr/share/zabbix-server-pgsql
 DB_PASSWORD=portmatrix-test
-
-die() { echo "zabbix.sh: $*" >&2; exit 1; }
-log() { echo "zabbix.sh: $(date +%T) $*" >&2; }
 
 as_postgres() { runuser -u postgres -- "$@"; }
 
@@ -41,9 +40,10 @@ do_start() {
              "$SQL/schema.sql.gz" /usr/share/zabbix/api_jsonrpc.php /usr/bin/curl /usr/bin/unshare; do
         [ -e "$f" ] || die "$f is missing (scripts/install-deps test)"
     done
-    local port
+    local port used
+    used=" $(bound_ports) "
     for port in "$ZABBIX_DB_PORT" "$ZABBIX_WEB_PORT" "$ZABBIX_SERVER_PORT"; do
-        ss -Hltn "sport = :$port" | grep -q . && die "port $port is in use (another Zabbix peer?): set PEERS_PORT_OFFSET"
+        [[ $used == *" tcp:$port "* ]] && die "port $port is in use (another Zabbix peer?): set PEERS_PORT_OFFSET"
     done
     mkdir -p "$DIR" || die "cannot create $DIR"
     [ -e "$DIR/pg" ] && die "$DIR already holds a Zabbix peer: stop it first"
@@ -188,12 +188,12 @@ stop_pid() {
     local file=$1 program=$2 pid
     [ -s "$file" ] || return 0
     pid=$(head -1 "$file")
+    pid_alive "$pid" || return 0
     case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in
         *"$program") kill -TERM "$pid" 2>/dev/null ;;
         *) return 0 ;;
     esac
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
+    [ -z "$(wait_gone 10 "$pid")" ] || kill -KILL "$pid" 2>/dev/null
 }
 
 do_stop() {
@@ -211,7 +211,9 @@ do_stop() {
         { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$DIR/" && left="$left $pid"
     done
     if [ -n "$left" ]; then
-        kill -TERM $left 2>/dev/null; sleep 1; kill -KILL $left 2>/dev/null
+        kill -TERM $left 2>/dev/null
+        left=$(wait_gone 1 $left)
+        [ -z "$left" ] || kill -KILL $left 2>/dev/null
     fi
     rm -rf "$DIR/pg" "$DIR/pgsock" "$DIR/pglog" "$DIR/etc" "$DIR/run" "$DIR/server" "$DIR"/*.conf "$DIR"/*.log "$DIR/zabbix.env"
     rmdir "$DIR" 2>/dev/null
@@ -219,7 +221,7 @@ do_stop() {
 }
 
 [ $# -eq 2 ] || { echo "usage: $0 {start|stop} DIR" >&2; exit 2; }
-case "$2" in /*) DIR=$2 ;; *) DIR=$(pwd)/$2 ;; esac
+DIR=$(abspath "$2")
 case "$1" in
     start) do_start ;;
     stop) do_stop; exit 0 ;;
