@@ -1,6 +1,7 @@
 import Foundation
 @testable import PortMatrixEngine
 import PortMatrixModel
+import PortMatrixTestSupport
 import Testing
 
 /// What a hostile or broken peer can send each codec, one test per bound (issue 12, item 14).
@@ -181,42 +182,42 @@ import Testing
 /// The bounds through the real probes against peers that misbehave on purpose.
 @Suite struct HostilePeerTests {
     @Test func endless250ContinuationIsAProtocolError() async throws {
-        let server = try await FaultServer.start(PeerScript(
+        try await withRunning(FaultServer.start(PeerScript(
             onConnect: { $0.send("220 fixture.test ESMTP\r\n") },
             onLine: { line, link in
                 guard line.uppercased().hasPrefix("EHLO") else { return }
                 link.send(String(repeating: "250-X\r\n", count: 300))
-            }))
-        defer { Task { await server.stop() } }
-        let outcome = await Probing.run("smtp", port: server.port)
-        #expect(outcome.reason == .protocolError)
-        #expect(outcome.message.contains("longer than 256 lines"), "\(outcome.message)")
+            }))) { server in
+            let outcome = await Probing.run("smtp", port: server.port)
+            #expect(outcome.reason == .protocolError)
+            #expect(outcome.message.contains("longer than 256 lines"), "\(outcome.message)")
+        }
     }
 
     @Test func httpStatusLineWithoutEndIsAProtocolError() async throws {
-        let server = try await FaultServer.start(PeerScript(onLine: { line, link in
+        try await withRunning(FaultServer.start(PeerScript(onLine: { line, link in
             guard line.isEmpty else { return }
             link.send("HTTP/1.1 200 " + String(repeating: "o", count: 9000))
-        }))
-        defer { Task { await server.stop() } }
-        let outcome = await Probing.run("http", port: server.port)
-        #expect(outcome.reason == .protocolError)
-        #expect(outcome.message.contains("line longer than 8192 bytes"), "\(outcome.message)")
+        }))) { server in
+            let outcome = await Probing.run("http", port: server.port)
+            #expect(outcome.reason == .protocolError)
+            #expect(outcome.message.contains("line longer than 8192 bytes"), "\(outcome.message)")
+        }
     }
 
     @Test func proxyHeadWithoutEndIsAProxyError() async throws {
-        let proxy = try await ProxyFaultTests.proxy(answer: "HTTP/1.1 200 OK\r\nX: " + String(repeating: "y", count: 9000) + "\r\n\r\n")
-        defer { Task { await proxy.stop() } }
-        let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
-        #expect(outcome.reason == .proxyError)
-        #expect(outcome.message.contains("longer than 8 KiB"), "\(outcome.message)")
+        try await withRunning(ProxyFaultTests.proxy(answer: "HTTP/1.1 200 OK\r\nX: " + String(repeating: "y", count: 9000) + "\r\n\r\n")) { proxy in
+            let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
+            #expect(outcome.reason == .proxyError)
+            #expect(outcome.message.contains("longer than 8 KiB"), "\(outcome.message)")
+        }
     }
 
     @Test func proxyAnswerWithPaddedCodeDoesNotOpenTheTunnel() async throws {
-        let proxy = try await ProxyFaultTests.proxy(answer: "HTTP/1.1 0200 OK\r\n\r\n", then: "SSH-2.0-OpenSSH_9.2\r\n")
-        defer { Task { await proxy.stop() } }
-        let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
-        #expect(outcome.reason == .proxyError)
+        try await withRunning(ProxyFaultTests.proxy(answer: "HTTP/1.1 0200 OK\r\n\r\n", then: "SSH-2.0-OpenSSH_9.2\r\n")) { proxy in
+            let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
+            #expect(outcome.reason == .proxyError)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 @testable import PortMatrixEngine
 import PortMatrixModel
+import PortMatrixTestSupport
 import Testing
 
 /// HTTP CONNECT proxies that deny, babble, or tunnel to an SSH fixture.
@@ -14,18 +15,18 @@ import Testing
     }
 
     @Test func denyingProxyIsProxyDenied() async throws {
-        let proxy = try await Self.proxy(answer: "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-        defer { Task { await proxy.stop() } }
-        let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
-        #expect(outcome.reason == .proxyDenied)
-        #expect(outcome.observations.route == "proxy")
+        try await withRunning(Self.proxy(answer: "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")) { proxy in
+            let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
+            #expect(outcome.reason == .proxyDenied)
+            #expect(outcome.observations.route == "proxy")
+        }
     }
 
     @Test func garbageProxyIsProxyError() async throws {
-        let proxy = try await Self.proxy(answer: "SSH-2.0-not-a-proxy\r\n\r\n")
-        defer { Task { await proxy.stop() } }
-        let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
-        #expect(outcome.reason == .proxyError)
+        try await withRunning(Self.proxy(answer: "SSH-2.0-not-a-proxy\r\n\r\n")) { proxy in
+            let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
+            #expect(outcome.reason == .proxyError)
+        }
     }
 
     @Test func unreachableProxyIsProxyError() async throws {
@@ -37,12 +38,12 @@ import Testing
     }
 
     @Test func tunnelCarriesTheProtocol() async throws {
-        let proxy = try await Self.proxy(answer: "HTTP/1.1 200 Connection established\r\n\r\n", then: "SSH-2.0-behind-proxy\r\n")
-        defer { Task { await proxy.stop() } }
-        let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
-        #expect(outcome.status == .ok)
-        #expect(outcome.observations.banner == "SSH-2.0-behind-proxy")
-        #expect(outcome.observations.route == "proxy")
-        #expect(outcome.observations.peerAddress == "ssh.example.test:22")
+        try await withRunning(Self.proxy(answer: "HTTP/1.1 200 Connection established\r\n\r\n", then: "SSH-2.0-behind-proxy\r\n")) { proxy in
+            let outcome = await Probing.run("ssh", host: "ssh.example.test", port: 22, proxy: ProxyEndpoint(host: "127.0.0.1", port: proxy.port))
+            #expect(outcome.status == .ok)
+            #expect(outcome.observations.banner == "SSH-2.0-behind-proxy")
+            #expect(outcome.observations.route == "proxy")
+            #expect(outcome.observations.peerAddress == "ssh.example.test:22")
+        }
     }
 }

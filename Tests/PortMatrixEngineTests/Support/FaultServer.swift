@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import PortMatrixTestSupport
 import NIOSSL
 
 /// What an in-process TCP peer does: the faults a real daemon will not produce on demand
@@ -11,6 +12,8 @@ struct PeerScript: Sendable {
     var onLine: @Sendable (String, PeerLink) -> Void = { _, _ in }
     /// Raw bytes instead of lines (binary protocols, TLS ClientHello).
     var onData: (@Sendable (ByteBuffer, PeerLink) -> Void)?
+    /// Called once the connection has closed (after `connectionsClosed` counts it).
+    var onClose: @Sendable () -> Void = {}
 }
 
 /// The server side of one accepted connection, for scripts. Used only on the event loop.
@@ -98,6 +101,7 @@ private final class ScriptHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed()
+        script.onClose()
         context.fireChannelInactive()
     }
 
@@ -107,7 +111,7 @@ private final class ScriptHandler: ChannelInboundHandler {
 }
 
 /// An in-process TCP server on loopback, port chosen by the kernel.
-final class FaultServer: Sendable {
+final class FaultServer: TestFixture {
     let channel: any Channel
     let port: Int
     private let closedCount: NIOLockedCounter

@@ -1,9 +1,10 @@
 import NIOCore
 import NIOPosix
+import PortMatrixTestSupport
 
 /// An in-process UDP peer on loopback: `reply` maps each request to an answer, or nil to stay
 /// silent.
-final class UDPFixture: Sendable {
+final class UDPFixture: TestFixture {
     let channel: any Channel
     let port: Int
 
