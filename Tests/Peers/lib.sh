@@ -185,8 +185,9 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 }
 
-# postfix_settle DIR: postfix reads main.cf again and again, 300 ms apart, until the file
-# is two seconds old ("let it settle", load_file.c); a fresh one costs up to 2 s of start.
+# postfix_settle DIR: postfix reads a main.cf changed in the last second or two again,
+# every 300 ms, until it has not changed for that long (dict_load_file, "let it settle"):
+# up to 2 s of start. Dating the new file back skips that.
 postfix_settle() {
     touch -d "@$(( $(date +%s) - 10 ))" "$1/postfix/main.cf"
 }

@@ -52,8 +52,9 @@ peer_port() {
     UNIT_PORTS[$UNIT]="${UNIT_PORTS[$UNIT]:-} $var"
 }
 
-# peer_exe EXE [ARGS_GLOB]: a process of ours runs EXE (a file name, or a path glob); with
-# ARGS_GLOB only when its command line matches it. That is how stop finds leftovers.
+# peer_exe EXE [ARGS_GLOB]: a process of ours runs EXE (a file name or a path, globs allowed,
+# as /proc/PID/exe names it: symlinks resolved); with ARGS_GLOB only when its command line
+# matches. That is how stop finds leftovers.
 peer_exe() { PEER_EXES+=("$*"); }
 
 # expect NAME "PROTO:PORT ...": the process NAME counts as up once these are bound
@@ -91,7 +92,7 @@ is_peer_exe() {  # EXE [COMMAND-LINE]
         [ "$pat" = "$entry" ] || args=${entry#* }
         case "$pat" in
             */*) [[ $1 == $pat ]] || continue ;;
-            *) [ "${1##*/}" = "$pat" ] || continue ;;
+            *) [[ ${1##*/} == $pat ]] || continue ;;
         esac
         [ -z "$args" ] || [ $# -lt 2 ] || [[ $2 == $args ]] || continue
         return 0
