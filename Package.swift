@@ -158,7 +158,14 @@ let package = Package(
             path: "Benchmarks/Probes/ProbeBench"
         ),
         // The real loopback peers of Tests/Peers/peers.sh, for every test target that probes them.
-        .target(name: "PortMatrixTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/PortMatrixTestSupport"),
+        .target(
+            name: "PortMatrixTestSupport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/PortMatrixTestSupport"
+        ),
         // An engine over scripted probes and a plan from YAML, for the engine's and the report's tests.
         .target(
             name: "PortMatrixEngineTestSupport",

@@ -6,6 +6,7 @@ import PortMatrixModel
 import PortMatrixNRPE
 import PortMatrixReport
 import PortMatrixSNMP
+import PortMatrixTestSupport
 import Testing
 @testable import portmatrix
 
@@ -44,28 +45,29 @@ struct NRPEBuiltinsTests {
                                     builtins: EngineNRPECommands(store: engine.store, links: { [("snmp", .ok, "connected")] }),
                                     logger: Logger(label: "t"))
         let port = try #require(try await server.start().first?.port)
-        defer { Task { await server.shutdown() } }
-        let snapshot = engine.store.snapshot
+        try await runAsService(server) {
+            let snapshot = engine.store.snapshot
 
-        let overall = NagiosRenderer.compliance(snapshot)
-        let (status, text) = try await Self.query(port, ["-c", "check_portmatrix"])
-        #expect(status == overall.exitCode)
-        #expect(text == overall.text)
-        #expect(overall.status == .critical)
+            let overall = NagiosRenderer.compliance(snapshot)
+            let (status, text) = try await Self.query(port, ["-c", "check_portmatrix"])
+            #expect(status == overall.exitCode)
+            #expect(text == overall.text)
+            #expect(overall.status == .critical)
 
-        let path = NagiosRenderer.path(snapshot, id: "licence-ssh")
-        let (pathStatus, pathText) = try await Self.query(port, ["-c", "check_path", "-a", "licence-ssh"])
-        #expect(pathStatus == path.exitCode)
-        #expect(pathText == path.text)
-        #expect(pathText.hasPrefix("PORTMATRIX CRITICAL - licence-ssh: 1 of 2 checks failing"))
+            let path = NagiosRenderer.path(snapshot, id: "licence-ssh")
+            let (pathStatus, pathText) = try await Self.query(port, ["-c", "check_path", "-a", "licence-ssh"])
+            #expect(pathStatus == path.exitCode)
+            #expect(pathText == path.text)
+            #expect(pathText.hasPrefix("PORTMATRIX CRITICAL - licence-ssh: 1 of 2 checks failing"))
 
-        let (unknownStatus, unknownText) = try await Self.query(port, ["-c", "check_path", "-a", "no-such-path"])
-        #expect(unknownStatus == 3)
-        #expect(unknownText.hasPrefix("PORTMATRIX UNKNOWN - no path 'no-such-path'"))
+            let (unknownStatus, unknownText) = try await Self.query(port, ["-c", "check_path", "-a", "no-such-path"])
+            #expect(unknownStatus == 3)
+            #expect(unknownText.hasPrefix("PORTMATRIX UNKNOWN - no path 'no-such-path'"))
 
-        let (agentStatus, agentText) = try await Self.query(port, ["-c", "check_agent"])
-        #expect(agentStatus == 0)
-        #expect(agentText.contains("[OK] snmp: connected"))
+            let (agentStatus, agentText) = try await Self.query(port, ["-c", "check_agent"])
+            #expect(agentStatus == 0)
+            #expect(agentText.contains("[OK] snmp: connected"))
+        }
     }
 }
 

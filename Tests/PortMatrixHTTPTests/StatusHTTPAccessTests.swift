@@ -58,59 +58,59 @@ import Testing
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
 struct StatusHTTPHostTests {
     @Test func rebindingHostsAreRefusedWith421() async throws {
-        let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
-        // Before: answered 200 with the data whatever the Host said.
-        let evil = try await server.curl(["-i", "-H", "Host: evil.example"])
-        #expect(evil.code == 421, "\(evil.output)")
-        #expect(!evil.output.contains(TestRoutes.data))
-        let resolved = try await Curl.run(["-i", "--resolve", "evil.example:\(server.port):127.0.0.1", "http://evil.example:\(server.port)/data"])
-        #expect(resolved.code == 421, "\(resolved.output) \(resolved.stderr)")
-        #expect(!resolved.output.contains(TestRoutes.data))
-        let literal = try await server.curl(["-H", "Host: 192.0.2.1:9166"])
-        #expect(literal.code == 421, "without allowed_hosts only loopback addresses")
-        for host in ["localhost", "localhost:\(server.port)", "127.0.0.1", "[::1]:\(server.port)"] {
-            let good = try await server.curl(["-H", "Host: \(host)"])
-            #expect(good.code == 200 && good.output == TestRoutes.data, "\(host): \(good.code)")
+        try await TestServer.withRunning { server in
+            // Before: answered 200 with the data whatever the Host said.
+            let evil = try await server.curl(["-i", "-H", "Host: evil.example"])
+            #expect(evil.code == 421, "\(evil.output)")
+            #expect(!evil.output.contains(TestRoutes.data))
+            let resolved = try await Curl.run(["-i", "--resolve", "evil.example:\(server.port):127.0.0.1", "http://evil.example:\(server.port)/data"])
+            #expect(resolved.code == 421, "\(resolved.output) \(resolved.stderr)")
+            #expect(!resolved.output.contains(TestRoutes.data))
+            let literal = try await server.curl(["-H", "Host: 192.0.2.1:9166"])
+            #expect(literal.code == 421, "without allowed_hosts only loopback addresses")
+            for host in ["localhost", "localhost:\(server.port)", "127.0.0.1", "[::1]:\(server.port)"] {
+                let good = try await server.curl(["-H", "Host: \(host)"])
+                #expect(good.code == 200 && good.output == TestRoutes.data, "\(host): \(good.code)")
+            }
+            #expect(try await server.curl([]).code == 200, "curl's own Host: 127.0.0.1:PORT")
+            let named = try await Curl.run(["--resolve", "localhost:\(server.port):127.0.0.1", "http://localhost:\(server.port)/data"])
+            #expect(named.code == 200)
+            #expect(server.answers(421) == 3, "one rate-limited log line each: \(server.log.all)")
+            #expect(server.log.messages(containing: "evil.example").count == 2)
         }
-        #expect(try await server.curl([]).code == 200, "curl's own Host: 127.0.0.1:PORT")
-        let named = try await Curl.run(["--resolve", "localhost:\(server.port):127.0.0.1", "http://localhost:\(server.port)/data"])
-        #expect(named.code == 200)
-        #expect(server.answers(421) == 3, "one rate-limited log line each: \(server.log.all)")
-        #expect(server.log.messages(containing: "evil.example").count == 2)
     }
 
     @Test func absoluteFormMissingAndRepeatedHosts() async throws {
-        let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
-        let cases: [(String, String)] = [
-            ("GET http://evil.example/data HTTP/1.1\r\nHost: localhost\r\n\r\n", "HTTP/1.1 421 Misdirected Request\r\n"),
-            ("GET /data HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
-            ("GET /data HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
-            ("GET http://localhost:1/data HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", "HTTP/1.1 200 OK\r\n"),
-            ("GET /data HTTP/1.0\r\n\r\n", "HTTP/1.1 200 OK\r\n"),
-        ]
-        for (request, expected) in cases {
-            let client = try LoopbackClient(port: server.port)
-            try client.write(request)
-            let (answer, _) = await client.readToEnd()
-            #expect(answer.hasPrefix(expected), "\(request.debugDescription): \(answer)")
-            #expect(answer.hasSuffix(TestRoutes.data) == expected.contains("200"))
+        try await TestServer.withRunning { server in
+            let cases: [(String, String)] = [
+                ("GET http://evil.example/data HTTP/1.1\r\nHost: localhost\r\n\r\n", "HTTP/1.1 421 Misdirected Request\r\n"),
+                ("GET /data HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
+                ("GET /data HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
+                ("GET http://localhost:1/data HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", "HTTP/1.1 200 OK\r\n"),
+                ("GET /data HTTP/1.0\r\n\r\n", "HTTP/1.1 200 OK\r\n"),
+            ]
+            for (request, expected) in cases {
+                let client = try LoopbackClient(port: server.port)
+                try client.write(request)
+                let (answer, _) = await client.readToEnd()
+                #expect(answer.hasPrefix(expected), "\(request.debugDescription): \(answer)")
+                #expect(answer.hasSuffix(TestRoutes.data) == expected.contains("200"))
+            }
         }
     }
 
     @Test func allowedHostsAnswerIPLiteralsAndServerNamesUntilAReloadTakesThemAway() async throws {
-        let server = try await TestServer.start(
-            access: try StatusHTTPAccess(allowedHosts: ["192.0.2.0/24"], serverNames: ["status.example.internal"]))
-        defer { Task { await server.stop() } }
-        for host in ["192.0.2.1:9166", "198.51.100.1", "status.example.internal:9166", "localhost"] {
-            let result = try await server.curl(["-H", "Host: \(host)"])
-            #expect(result.code == 200, "\(host)")
+        try await TestServer.withRunning(
+            access: try StatusHTTPAccess(allowedHosts: ["192.0.2.0/24"], serverNames: ["status.example.internal"])) { server in
+            for host in ["192.0.2.1:9166", "198.51.100.1", "status.example.internal:9166", "localhost"] {
+                let result = try await server.curl(["-H", "Host: \(host)"])
+                #expect(result.code == 200, "\(host)")
+            }
+            #expect(try await server.curl(["-H", "Host: evil.example"]).code == 421)
+            server.server.update(access: .loopbackOnly)
+            #expect(try await server.curl(["-H", "Host: 192.0.2.1:9166"]).code == 421)
+            #expect(try await server.curl(["-H", "Host: status.example.internal"]).code == 421)
+            #expect(try await server.curl(["-H", "Host: localhost"]).code == 200)
         }
-        #expect(try await server.curl(["-H", "Host: evil.example"]).code == 421)
-        server.server.update(access: .loopbackOnly)
-        #expect(try await server.curl(["-H", "Host: 192.0.2.1:9166"]).code == 421)
-        #expect(try await server.curl(["-H", "Host: status.example.internal"]).code == 421)
-        #expect(try await server.curl(["-H", "Host: localhost"]).code == 200)
     }
 }

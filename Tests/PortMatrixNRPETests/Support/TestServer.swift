@@ -58,15 +58,7 @@ struct TestServer {
     static func withRunning<T>(_ configure: (inout NRPEConfiguration) -> Void = { _ in },
                                _ body: (TestServer) async throws -> T) async throws -> T {
         let server = try await start(configure)
-        let group = ServiceGroup(configuration: .init(services: [server.server], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let result: Result<T, any Error>
-            do { result = .success(try await body(server)) } catch { result = .failure(error) }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
-        }
+        return try await runAsService(server.server, body: { try await body(server) })
     }
 
     func check(_ arguments: [String] = [], host: String = "127.0.0.1") async -> CheckNRPE.Result {
