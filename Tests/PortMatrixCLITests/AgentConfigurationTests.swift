@@ -52,8 +52,12 @@ struct AgentConfigurationTests {
         ])
     }
 
-    /// The model's own loader passes over exactly the sections the components read.
-    @Test func theModelPassesOverTheComponentsSections() {
-        #expect(SiteConfiguration.ComponentSections.keys == AgentConfiguration.Sections.keys)
+    /// Every component section (one list, ComponentSection) reaches its owner: a scalar where
+    /// a mapping belongs is refused at its place, and the model's own loader passes over it.
+    @Test func everyComponentSectionIsReadByItsOwner() throws {
+        for key in ComponentSection.keys {
+            #expect(errors("\(key): 5").map(\.description) == ["site.yaml:1:\(key.count + 3): \(key): expected a mapping, found a scalar"])
+            #expect(try ConfigurationLoader.parse("\(key): 5", file: "site.yaml").0.roles == ["appliance"])
+        }
     }
 }

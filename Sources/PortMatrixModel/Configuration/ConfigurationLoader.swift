@@ -12,17 +12,17 @@ public enum ConfigurationLoader {
     /// The model's sections of the embedded default, `path` or the system file; the
     /// components' sections are passed over (tests, benchmarks): the executable reads all.
     public static func embeddedDefault() throws -> (SiteConfiguration, Profile) {
-        var skipped = SiteConfiguration.ComponentSections()
+        var skipped = SkippedSections()
         return try embeddedDefault(sections: &skipped)
     }
 
     public static func resolve(path: String?) throws -> (SiteConfiguration, Profile) {
-        var skipped = SiteConfiguration.ComponentSections()
+        var skipped = SkippedSections()
         return try resolve(path: path, sections: &skipped)
     }
 
     public static func load(file path: String) throws -> (SiteConfiguration, Profile) {
-        var skipped = SiteConfiguration.ComponentSections()
+        var skipped = SkippedSections()
         return try load(file: path, sections: &skipped)
     }
 
@@ -65,7 +65,7 @@ public enum ConfigurationLoader {
     /// The model's sections; the components' ones (`nrpe:`, ...) are passed over: the
     /// executable reads them with ``parse(_:file:sections:)``.
     public static func parse(_ text: String, file: String) throws -> (SiteConfiguration, Profile) {
-        var skipped = SiteConfiguration.ComponentSections()
+        var skipped = SkippedSections()
         return try parse(text, file: file, sections: &skipped)
     }
 
@@ -104,7 +104,7 @@ struct ConfigurationParser {
                                "thresholds", "schedule", "listeners"]
 
     mutating func parse<Sections: ConfigurationSections>(_ root: YAMLValue, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
-        let entries = try root.mapping(allowed: Self.topLevelKeys + Sections.keys)
+        let entries = try root.mapping(allowed: Self.topLevelKeys + ComponentSection.keys)
         let profileEntry = entries.first { $0.key == "profile" }
         if let value = profileEntry?.value { config.profile = try value.nonEmptyString() }
         do {
@@ -117,8 +117,8 @@ struct ConfigurationParser {
             throw (profileEntry?.value ?? root).error("profile is invalid:\n" + errors.description)
         }
         for (key, value) in entries where key != "profile" {
-            if Sections.keys.contains(key) {
-                reader.attempt { try sections.read(key: key, value: value) }
+            if let section = ComponentSection(rawValue: key) {
+                reader.attempt { try sections.read(section, value: value) }
             } else {
                 reader.attempt { try parse(key: key, value: value) }
             }

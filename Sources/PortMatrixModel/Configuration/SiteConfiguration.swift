@@ -19,16 +19,6 @@ public struct SiteConfiguration: Sendable, Hashable {
     public var origin: String = "<embedded default>"
 
     public init() {}
-
-    /// The components' sections as names only, passed over by the model's own loader (tests,
-    /// benchmarks); the executable's reader gives each to its component.
-    public struct ComponentSections: ConfigurationSections {
-        public static let keys = ["nrpe", "snmp", "status_endpoint", "agent", "checkmk", "trace"]
-
-        public init() {}
-
-        public func read(key: String, value: YAMLValue) throws {}
-    }
 }
 
 /// Per-path overrides (`paths.<id>`).

@@ -29,9 +29,9 @@ struct AgentConfiguration: Sendable {
         trace = sections.trace
     }
 
-    /// The components' top-level sections, handed over by the model's reader in document order.
+    /// The components' top-level sections, handed over by the model's reader in document order;
+    /// the switch covers every ``ComponentSection``.
     struct Sections: ConfigurationSections {
-        static let keys = ["nrpe", "snmp", "status_endpoint", "agent", "checkmk", "trace"]
         var nrpe = NRPEConfiguration()
         var snmp = SNMPAgentConfiguration()
         var statusEndpoint = StatusEndpointConfiguration()
@@ -39,15 +39,14 @@ struct AgentConfiguration: Sendable {
         var checkmk = CheckmkSettings()
         var trace = TraceSettings()
 
-        mutating func read(key: String, value: YAMLValue) throws {
-            switch key {
-            case "nrpe": nrpe = try NRPEConfiguration(yaml: value)
-            case "snmp": snmp = try SNMPAgentConfiguration(yaml: value)
-            case "status_endpoint": statusEndpoint = try StatusEndpointConfiguration(yaml: value)
-            case "agent": agent = try AgentSettings(yaml: value)
-            case "checkmk": checkmk = try CheckmkSettings(yaml: value)
-            case "trace": trace = try TraceSettings(yaml: value)
-            default: break
+        mutating func read(_ section: ComponentSection, value: YAMLValue) throws {
+            switch section {
+            case .nrpe: nrpe = try NRPEConfiguration(yaml: value)
+            case .snmp: snmp = try SNMPAgentConfiguration(yaml: value)
+            case .statusEndpoint: statusEndpoint = try StatusEndpointConfiguration(yaml: value)
+            case .agent: agent = try AgentSettings(yaml: value)
+            case .checkmk: checkmk = try CheckmkSettings(yaml: value)
+            case .trace: trace = try TraceSettings(yaml: value)
             }
         }
     }
