@@ -50,8 +50,10 @@ extension SNMPIntegrationTests {
             #expect(table.lines.contains { $0.hasPrefix("admin-restapi|") && $0.contains("|skipped|") })
 
             let checks = try scenario.tool.run("snmptable", mib + ["-Cf", "|", "-CH"] + target + ["PORTMATRIX-MIB::pmCheckTable"])
-            #expect(checks.lines.contains("0.0.0.0|tcp|443|warning|certExpiring|20000 microseconds|20 days|?|3 runs|0 seconds"), "\(checks.output)")
-            #expect(checks.lines.contains { $0.hasPrefix("pool.ntp.org|udp|123|critical|connectTimeout|") && $0.contains("|-2500 microseconds|") })
+            // pmCheckTrace is the last column: empty when not traced.
+            #expect(checks.lines.contains("0.0.0.0|tcp|443|warning|certExpiring|20000 microseconds|20 days|?|3 runs|0 seconds|"), "\(checks.output)")
+            #expect(checks.lines.contains { $0.hasPrefix("pool.ntp.org|udp|123|critical|connectTimeout|") && $0.contains("|-2500 microseconds|")
+                && $0.hasSuffix("|dropped after hop 3 (192.0.2.1)") })
 
             let scalars = try scenario.tool.run("snmpget", mib + ["-Oq"] + target + [
                 "PORTMATRIX-MIB::pmOverallStatus.0", "PORTMATRIX-MIB::pmPathsCritical.0", "PORTMATRIX-MIB::pmAgentVersion.0",

@@ -73,6 +73,7 @@ extension MIBView {
         case .ntpOffset: check.ntpOffsetMicroseconds.map(MIBValue.integer)
         case .consecutiveFailures: .gauge(check.consecutiveFailures)
         case .lastSuccess: .gauge(check.lastSuccess)
+        case .trace: .displayString(check.trace ?? "")
         }
     }
 }

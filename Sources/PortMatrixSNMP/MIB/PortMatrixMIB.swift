@@ -21,6 +21,8 @@ enum PortMatrixMIB {
     enum CheckColumn: UInt, CaseIterable {
         case target = 2, transport, port, status, reason, latency, certificateDays, ntpOffset
         case consecutiveFailures, lastSuccess
+        /// Appended in revision 202612020000Z: columns are never renumbered.
+        case trace
     }
 
     static func pathInstance(root: OID, column: PathColumn, pathIndex: Int) -> OID {

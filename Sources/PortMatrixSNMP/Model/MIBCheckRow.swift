@@ -15,12 +15,14 @@ public struct MIBCheckRow: Sendable, Codable, Equatable {
     public var consecutiveFailures: UInt32
     /// Unix time of the last success; 0 if none.
     public var lastSuccess: UInt32
+    /// Where the check's packet died (the agent's trace); nil when not traced (served as "").
+    public var trace: String?
 
     public init(
         target: String, transport: MIBTransport, port: UInt16, status: MIBStatus,
         reason: MIBFailureReason = .none, latencyMicroseconds: UInt32 = 0,
         certificateDays: Int32? = nil, ntpOffsetMicroseconds: Int32? = nil,
-        consecutiveFailures: UInt32 = 0, lastSuccess: UInt32 = 0
+        consecutiveFailures: UInt32 = 0, lastSuccess: UInt32 = 0, trace: String? = nil
     ) {
         self.target = target
         self.transport = transport
@@ -32,5 +34,6 @@ public struct MIBCheckRow: Sendable, Codable, Equatable {
         self.ntpOffsetMicroseconds = ntpOffsetMicroseconds
         self.consecutiveFailures = consecutiveFailures
         self.lastSuccess = lastSuccess
+        self.trace = trace
     }
 }

@@ -44,7 +44,8 @@ extension MIBCheckRow {
             certificateDays: result.observations.tls?.daysLeft.map { Int32(clamping: $0) },
             ntpOffsetMicroseconds: result.observations.ntp.map { Int32(clamping: Int(($0.offset * 1_000_000).rounded())) },
             consecutiveFailures: UInt32(clamping: result.consecutiveFailures),
-            lastSuccess: UInt32(clamping: Int(result.lastSuccess?.timeIntervalSince1970 ?? 0)))
+            lastSuccess: UInt32(clamping: Int(result.lastSuccess?.timeIntervalSince1970 ?? 0)),
+            trace: result.trace)
     }
 }
 

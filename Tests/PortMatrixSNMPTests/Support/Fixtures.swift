@@ -31,7 +31,7 @@ enum Fixtures {
                     MIBCheckRow(
                         target: "pool.ntp.org", transport: .udp, port: 123, status: .critical, reason: .connectTimeout,
                         latencyMicroseconds: 5_000_000, ntpOffsetMicroseconds: -2500, consecutiveFailures: 7,
-                        lastSuccess: 1_764_000_000),
+                        lastSuccess: 1_764_000_000, trace: "dropped after hop 3 (192.0.2.1)"),
                 ]),
             MIBPathRow(
                 id: "admin-restapi", function: "Administration access", source: "admin-pc", target: "appliance",
@@ -66,7 +66,8 @@ enum Fixtures {
                             status: statuses[(p + c) % statuses.count], reason: reasons[(p * c) % reasons.count],
                             latencyMicroseconds: UInt32(p * 1000 + c), certificateDays: c == 1 ? Int32(p - 20) : nil,
                             ntpOffsetMicroseconds: c == 2 ? Int32(-p * 10) : nil, consecutiveFailures: UInt32(c),
-                            lastSuccess: UInt32(1_764_300_000 + c))
+                            lastSuccess: UInt32(1_764_300_000 + c),
+                            trace: c == 3 ? "rejected at hop \(p % 5 + 1) by 192.0.2.\(p)" : nil)
                     })
             })
     }
@@ -99,6 +100,7 @@ enum Fixtures {
                     quoted(check.target), "\(check.transport.rawValue)", "\(check.port)", "\(check.status.rawValue)",
                     "\(check.reason.rawValue)", "\(check.latencyMicroseconds)", check.certificateDays.map { "\($0)" },
                     check.ntpOffsetMicroseconds.map { "\($0)" }, "\(check.consecutiveFailures)", "\(check.lastSuccess)",
+                    quoted(check.trace ?? ""),
                 ]
                 for (offset, value) in cells.enumerated() {
                     if let value { values[".\(root).1.3.1.\(offset + 2).\(p + 1).\(c + 1)"] = value }
