@@ -64,7 +64,7 @@ struct AgentProcessTests {
         #expect(ready, "check_agent: \(agentText)\nlog: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
 
         let total = try CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)", "\(Self.pmRoot).1.1.2.0"])
-        #expect(total.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "33")
+        #expect(total.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(try CLIRunner.profilePathCount())")
         // pmOverallStatus and check_portmatrix agree: critical(3) is exit 2 (tcp/25 is not listening here).
         let overall = try CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)", "\(Self.pmRoot).1.1.1.0"])
         let nrpe = try CheckNRPE.run(nrpePort, ["-c", "check_portmatrix"])
@@ -87,7 +87,7 @@ struct AgentProcessTests {
         let check = try CLIRunner.run(["check", "--config", config.path, "--format", "json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
         let checkPaths = try #require(document["paths"] as? [[String: Any]])
-        #expect(snmpStatus.count == 33)
+        #expect(snmpStatus.count == (try CLIRunner.profilePathCount()))
         for path in checkPaths {
             let id = try #require(path["id"] as? String)
             #expect(snmpStatus[id] == path["status"] as? String, "\(id): SNMP \(snmpStatus[id] ?? "-") vs check \(path["status"] ?? "-")")

@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixModel
 import PortMatrixTestSupport
 
 /// Runs the built `portmatrix` executable, as operators and Nagios do.
@@ -47,6 +48,12 @@ struct CLIRunner {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let out = output?.path ?? dir.appendingPathComponent("\(name).out").path
         return try Spawned(executable: path, arguments: arguments, environment: env, output: out, errors: out, withInput: false)
+    }
+
+    /// How many paths the built-in profile has that the tests' configurations use (the
+    /// configuration's default profile): what `matrix`, the status endpoint and the MIB count.
+    static func profilePathCount() throws -> Int {
+        try Profile.load(SiteConfiguration().profile).paths.count
     }
 
     /// A fresh temporary folder for one test.

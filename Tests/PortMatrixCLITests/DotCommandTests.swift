@@ -48,7 +48,7 @@ struct DotCommandTests {
         #expect(result.stderr.isEmpty)
         let drawing = try Graphviz.svg(result.stdout, in: dir)
         // Every path is one edge, every edge drawn; nothing coloured without statuses.
-        #expect(drawing.edges.count == 33)
+        #expect(drawing.edges.count == (try CLIRunner.profilePathCount()))
         #expect(drawing.edges["smtp-out-smarthost"]?.stroke == Self.black)
         #expect(drawing.edges["smtp-out-smarthost"]?.dashed == false)
         #expect(drawing.edges["smtp-out-smarthost"]?.texts == ["smtp-out-smarthost", "tcp/25"])

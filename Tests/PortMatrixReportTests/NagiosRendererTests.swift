@@ -85,7 +85,7 @@ struct NagiosRendererTests {
         #expect(object["summary"] as? String != nil)
         #expect(object["engine"] as? [String: Any] != nil)
         let paths = try #require(object["paths"] as? [[String: Any]])
-        #expect(paths.count == 33)
+        #expect(paths.count == (try Profile.load(SiteConfiguration().profile).paths.count))
         let statuses = Set(paths.compactMap { $0["status"] as? String })
         #expect(statuses.isSubset(of: ["ok", "warning", "critical", "unknown", "skipped"]))
         let licence = try #require(paths.first { $0["id"] as? String == "licence-ssh" })
