@@ -161,6 +161,7 @@ let package = Package(
         .target(
             name: "PortMatrixTestSupport",
             dependencies: [
+                "PortMatrixConfiguration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -190,7 +191,7 @@ let package = Package(
             ],
             path: "Benchmarks/NRPE/NRPELoad"
         ),
-        .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel"]),
+        .testTarget(name: "PortMatrixModelTests", dependencies: ["PortMatrixModel", "PortMatrixTestSupport"]),
         .testTarget(name: "PortMatrixEngineTests", dependencies: [
             "PortMatrixTestSupport", "PortMatrixEngineTestSupport",
             "PortMatrixEngine", "PortMatrixModel", "PortMatrixReport",

@@ -1,5 +1,6 @@
 import PortMatrixModel
 import PortMatrixNRPE
+import PortMatrixTestSupport
 import Testing
 @testable import portmatrix
 
@@ -8,16 +9,7 @@ import Testing
 /// ConfigurationTests with the component sections).
 struct AgentConfigurationTests {
     func errors(_ text: String) -> [ConfigurationError] {
-        do {
-            _ = try AgentConfiguration.parse(text, file: "site.yaml")
-            Issue.record("expected errors")
-            return []
-        } catch let errors as ConfigurationErrors {
-            return errors.errors
-        } catch {
-            Issue.record("unexpected \(error)")
-            return []
-        }
+        configurationErrors { _ = try AgentConfiguration.parse(text, file: "site.yaml") }
     }
 
     @Test func embeddedDefaultIsTheDesignDefault() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixModel
 
@@ -17,16 +18,7 @@ struct ConfigurationBoundsTests {
     }
 
     func errors(_ text: String) -> [ConfigurationError] {
-        do {
-            _ = try ConfigurationLoader.parse(text, file: "site.yaml")
-            Issue.record("expected errors")
-            return []
-        } catch let errors as ConfigurationErrors {
-            return errors.errors
-        } catch {
-            Issue.record("unexpected \(error)")
-            return []
-        }
+        configurationErrors { _ = try ConfigurationLoader.parse(text, file: "site.yaml") }
     }
 
     @Test func billionLaughsIsRefusedWhereItsExpansionPassesTheBound() {

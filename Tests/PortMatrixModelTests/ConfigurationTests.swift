@@ -1,3 +1,4 @@
+import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixModel
 
@@ -5,16 +6,7 @@ struct ConfigurationTests {
     func load(_ text: String) throws -> SiteConfiguration { try ConfigurationLoader.parse(text, file: "site.yaml").0 }
 
     func errors(_ text: String) -> [ConfigurationError] {
-        do {
-            _ = try ConfigurationLoader.parse(text, file: "site.yaml")
-            Issue.record("expected errors")
-            return []
-        } catch let errors as ConfigurationErrors {
-            return errors.errors
-        } catch {
-            Issue.record("unexpected \(error)")
-            return []
-        }
+        configurationErrors { _ = try ConfigurationLoader.parse(text, file: "site.yaml") }
     }
 
     @Test func embeddedDefaultIsTheDesignDefault() throws {

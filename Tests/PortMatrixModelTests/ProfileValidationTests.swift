@@ -1,3 +1,4 @@
+import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixModel
 
@@ -12,15 +13,7 @@ struct ProfileValidationTests {
     """
 
     func errors(_ paths: String) -> [ConfigurationError] {
-        do {
-            _ = try ProfileLoader.parse(Self.base + paths, file: "lab.yaml")
-            return []
-        } catch let errors as ConfigurationErrors {
-            return errors.errors
-        } catch {
-            Issue.record("unexpected \(error)")
-            return []
-        }
+        configurationErrors { _ = try ProfileLoader.parse(Self.base + paths, file: "lab.yaml") }
     }
 
     @Test func unknownRoleIsNamedWithAHint() {
