@@ -77,7 +77,7 @@ public enum ConfigurationLoader {
                                                               catalog: (any ProbeCatalog)? = nil) throws -> (SiteConfiguration, Profile) {
         let reader = YAMLReader(file: file)
         guard let root = reader.root(of: text) else { throw ConfigurationErrors(reader.errors) }
-        var parser = ConfigurationParser(reader: reader, file: file, catalog: catalog)
+        let parser = ConfigurationParser(reader: reader, file: file, catalog: catalog)
         let result = reader.attempt { try parser.parse(root, sections: &sections) }
         if !reader.errors.isEmpty { throw ConfigurationErrors(reader.errors) }
         guard let result else { throw ConfigurationErrors(reader.errors) }
@@ -85,28 +85,23 @@ public enum ConfigurationLoader {
     }
 }
 
-/// The walk over one document; kept apart from the loader's file handling.
+/// The walk over one document: the profile first (the other sections name what it defines),
+/// then each top-level key to the reader of its section, in document order.
 struct ConfigurationParser {
     let reader: YAMLReader
     let file: String
-    var config = SiteConfiguration()
-    var profile: Profile!
     let catalog: (any ProbeCatalog)?
-
-    init(reader: YAMLReader, file: String, catalog: (any ProbeCatalog)?) {
-        self.reader = reader
-        self.file = file
-        self.catalog = catalog
-        config.origin = file
-    }
 
     static let topLevelKeys = ["profile", "roles", "choices", "features", "hosts", "paths", "proxy", "source_address", "address_families",
                                "thresholds", "schedule", "listeners"]
 
-    mutating func parse<Sections: ConfigurationSections>(_ root: YAMLValue, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+    func parse<Sections: ConfigurationSections>(_ root: YAMLValue, sections: inout Sections) throws -> (SiteConfiguration, Profile) {
+        var config = SiteConfiguration()
+        config.origin = file
         let entries = try root.mapping(allowed: Self.topLevelKeys + ComponentSection.keys)
         let profileEntry = entries.first { $0.key == "profile" }
         if let value = profileEntry?.value { config.profile = try value.nonEmptyString() }
+        let profile: Profile
         do {
             profile = try Profile.load(resolveProfilePath(config.profile), catalog: catalog)
         } catch let error as ConfigurationError {
@@ -120,7 +115,7 @@ struct ConfigurationParser {
             if let section = ComponentSection(rawValue: key) {
                 reader.attempt { try sections.read(section, value: value) }
             } else {
-                reader.attempt { try parse(key: key, value: value) }
+                reader.attempt { try read(key, value, into: &config, profile: profile) }
             }
         }
         return (config, profile)
@@ -134,235 +129,21 @@ struct ConfigurationParser {
         return base.appendingPathComponent(name).path
     }
 
-    private mutating func parse(key: String, value: YAMLValue) throws {
+    /// One of the model's sections, read by its type's `+YAML` reader.
+    private func read(_ key: String, _ value: YAMLValue, into config: inout SiteConfiguration, profile: Profile) throws {
         switch key {
-        case "roles":
-            config.roles = try value.list().compactMap { node in reader.attempt { try role(node) } }
-            if config.roles.isEmpty { throw value.error("at least one local role is needed (e.g. [appliance])") }
-        case "choices": try parseChoices(value)
-        case "features":
-            let known = profile.features
-            config.features = Set(try value.list().compactMap { node in
-                reader.attempt { () throws -> String in
-                    let name = try node.nonEmptyString()
-                    guard known.contains(name) else {
-                        let hint = suggestion(for: name, among: known).map { "; did you mean '\($0)'?" } ?? ""
-                        throw node.error("unknown feature '\(name)'\(hint) (known: \(known.joined(separator: ", ")))")
-                    }
-                    return name
-                }
-            })
-        case "hosts":
-            for (roleName, list) in try value.mapping() {
-                reader.attempt {
-                    guard profile.role(roleName) != nil else {
-                        let hint = suggestion(for: roleName, among: profile.roles.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
-                        throw YAMLValue(node: list.node, path: list.path, reader: reader).error("unknown role '\(roleName)'\(hint)")
-                    }
-                    config.hosts[roleName] = try targets(list)
-                }
-            }
-        case "paths":
-            for (pathID, body) in try value.mapping() {
-                reader.attempt {
-                    guard profile.path(pathID) != nil else {
-                        let hint = suggestion(for: pathID, among: profile.paths.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
-                        throw body.error("unknown path id '\(pathID)'\(hint)")
-                    }
-                    config.paths[pathID] = try pathOverride(body)
-                }
-            }
-        case "proxy": config.proxy = try proxy(value)
-        case "source_address": config.sourceAddress = try address(value)
-        case "address_families": config.addressFamilies = try addressFamilies(value)
-        case "thresholds": config.thresholds = config.thresholds.merging(try thresholds(value))
-        case "schedule": try parseSchedule(value)
-        case "listeners": try parseListeners(value)
+        case "roles": config.roles = try SiteConfiguration.roles(yaml: value, profile: profile)
+        case "choices": config.choices = try SiteConfiguration.choices(yaml: value, profile: profile)
+        case "features": config.features = try SiteConfiguration.features(yaml: value, profile: profile)
+        case "hosts": config.hosts = try SiteConfiguration.hosts(yaml: value, profile: profile)
+        case "paths": config.paths = try PathOverride.paths(yaml: value, profile: profile, catalog: catalog)
+        case "proxy": config.proxy = try ProxySettings(yaml: value)
+        case "source_address": config.sourceAddress = try value.ipAddress()
+        case "address_families": config.addressFamilies = try AddressFamilies(yaml: value)
+        case "thresholds": config.thresholds = config.thresholds.merging(try PartialThresholds(yaml: value))
+        case "schedule": config.schedule = try Schedule(yaml: value)
+        case "listeners": config.listeners = try ListenerSettings(yaml: value)
         default: break
-        }
-    }
-
-    private func role(_ node: YAMLValue) throws -> String {
-        let name = try node.nonEmptyString()
-        guard profile.role(name) != nil else {
-            let hint = suggestion(for: name, among: profile.roles.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
-            throw node.error("unknown role '\(name)'\(hint)")
-        }
-        return name
-    }
-
-    private mutating func parseChoices(_ value: YAMLValue) throws {
-        let offered = profile.choices
-        for (name, choice) in try value.mapping(allowed: offered.keys.sorted()) {
-            reader.attempt {
-                let values = offered[name] ?? []
-                config.choices[name] = try choice.oneOf(values)
-            }
-        }
-    }
-
-    private func targets(_ value: YAMLValue) throws -> [TargetAddress] {
-        let items = try value.list()
-        if case .scalar = value.node, !value.isNull {
-            return [try target(value)]
-        }
-        guard !items.isEmpty else { throw value.error("an empty target list; give at least one host, or remove the key") }
-        return try items.map(target)
-    }
-
-    private func target(_ node: YAMLValue) throws -> TargetAddress {
-        switch TargetAddress.parse(try node.string()) {
-        case .success(let target): return target
-        case .failure(let error): throw node.error(error.description)
-        }
-    }
-
-    private func address(_ node: YAMLValue) throws -> String {
-        let text = try node.nonEmptyString()
-        guard NetworkPrefix.parseAddress(text) != nil else { throw node.error("'\(text)' is not an IPv4 or IPv6 address") }
-        return text
-    }
-
-    static let pathKeys = ["targets", "endpoints", "via_proxy", "source_address", "address_families", "thresholds", "timeout",
-                           "probe", "allowed"]
-
-    private func pathOverride(_ body: YAMLValue) throws -> PathOverride {
-        var result = PathOverride()
-        for (key, value) in try body.mapping(allowed: Self.pathKeys) {
-            reader.attempt {
-                switch key {
-                case "targets": result.targets = try targets(value)
-                case "endpoints":
-                    let list = try value.list()
-                    guard !list.isEmpty else { throw value.error("an empty endpoint list; give at least one, e.g. [tcp/995]") }
-                    result.endpoints = try list.map(endpoint)
-                case "via_proxy": result.viaProxy = try proxyUse(value)
-                case "source_address": result.sourceAddress = try address(value)
-                case "address_families": result.addressFamilies = try addressFamilies(value)
-                case "thresholds": result.thresholds = try thresholds(value)
-                case "timeout": result.timeout = try positive(value.duration(), value)
-                case "probe": result.probe = try ProbeOptions(yaml: value)
-                case "allowed": result.allowed = try value.bool()
-                default: break
-                }
-            }
-        }
-        return result
-    }
-
-    /// `tcp/995`, `tcp/10995:pop3s`, or `{ port: tcp/10995, probe: pop3s }`.
-    private func endpoint(_ node: YAMLValue) throws -> EndpointOverride {
-        if case .mapping = node.node {
-            var port: PortSpec?
-            var probe: String?
-            for (key, value) in try node.mapping(allowed: ["port", "probe"]) {
-                if key == "port" { port = try value.portSpec() } else {
-                    probe = try value.nonEmptyString()
-                    try catalog?.checkProbeName(value)
-                }
-            }
-            guard let port else { throw node.error("an endpoint needs 'port', e.g. tcp/995") }
-            return EndpointOverride(port: port, probe: probe)
-        }
-        let text = try node.string()
-        let parts = text.split(separator: ":", maxSplits: 1)
-        switch PortSpec.parse(String(parts.first ?? "")) {
-        case .success(let port):
-            let probe = parts.count == 2 ? String(parts[1]) : nil
-            if let probe { try catalog?.checkProbeName(node, name: probe) }
-            return EndpointOverride(port: port, probe: probe)
-        case .failure(let error): throw node.error(error.description)
-        }
-    }
-
-    /// `on`/`true` read as `fallback` and `off`/`false` as `never`, for YAML 1.1 habits.
-    /// `all`, `ipv4`, `ipv6` or `any`; anything else gets a did-you-mean.
-    private func addressFamilies(_ node: YAMLValue) throws -> AddressFamilies {
-        AddressFamilies(rawValue: try node.oneOf(AddressFamilies.allCases.map(\.rawValue))) ?? .all
-    }
-
-    private func proxyUse(_ node: YAMLValue) throws -> ProxyUse {
-        try node.mode(on: ProxyUse.fallback, off: .never)
-    }
-
-    private func proxy(_ value: YAMLValue) throws -> ProxySettings? {
-        for (key, item) in try value.mapping(allowed: ["url"]) where key == "url" {
-            let url = try item.nonEmptyString()
-            guard let parsed = URL(string: url), parsed.scheme == "http", let host = parsed.host, !host.isEmpty else {
-                throw item.error("'\(url)' is not an HTTP proxy URL; expected http://host:port")
-            }
-            let port = parsed.port ?? 3128
-            guard (1...65535).contains(port) else { throw item.error("port \(port) is out of range 1-65535") }
-            return ProxySettings(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port, url: url)
-        }
-        throw value.error("a proxy needs 'url', e.g. http://proxy.example.internal:3128")
-    }
-
-    private func thresholds(_ value: YAMLValue) throws -> PartialThresholds {
-        var result = PartialThresholds()
-        for (key, item) in try value.mapping(allowed: ["latency", "cert_days", "ntp_offset"]) {
-            reader.attempt {
-                switch key {
-                case "latency": result.latency = try threshold(item, number: DurationParser.seconds)
-                case "cert_days": result.certDays = try threshold(item, number: { Double($0) })
-                case "ntp_offset": result.ntpOffset = try threshold(item, number: DurationParser.seconds)
-                default: break
-                }
-            }
-        }
-        return result
-    }
-
-    private func threshold(_ value: YAMLValue, number: @escaping (String) -> Double?) throws -> Threshold {
-        var result = Threshold()
-        for (key, item) in try value.mapping(allowed: ["warning", "critical"]) {
-            let text = try item.string()
-            switch NagiosRange.parse(text, number: number) {
-            case .success(let range):
-                if key == "warning" { result.warning = range } else { result.critical = range }
-            case .failure(let error):
-                throw item.error("\(error); expected a Nagios range such as 10, 10:, ~:10, 10:20 or @10:20")
-            }
-        }
-        return result
-    }
-
-    private func positive(_ duration: Duration, _ node: YAMLValue) throws -> Duration {
-        guard duration > .zero else { throw node.error("must be greater than zero") }
-        return duration
-    }
-
-    private mutating func parseSchedule(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: ["interval", "timeout", "concurrency", "jitter"]) {
-            reader.attempt {
-                switch key {
-                case "interval": config.schedule.interval = try positive(item.duration(), item)
-                case "timeout": config.schedule.timeout = try positive(item.duration(), item)
-                case "jitter": config.schedule.jitter = try item.duration()
-                case "concurrency": config.schedule.concurrency = try item.int(in: 1...4096)
-                default: break
-                }
-            }
-        }
-        if config.schedule.timeout >= config.schedule.interval {
-            reader.record(value.error("schedule.timeout (\(config.schedule.timeout.configString)) must be shorter than schedule.interval (\(config.schedule.interval.configString))"))
-        }
-    }
-
-    private mutating func parseListeners(_ value: YAMLValue) throws {
-        for (key, item) in try value.mapping(allowed: ["unexpected", "allow", "ignore_loopback", "local"]) {
-            reader.attempt {
-                switch key {
-                case "unexpected":
-                    let name = try item.oneOf(["ok", "warning", "critical"])
-                    guard let status = Status(rawValue: name) else { throw item.error("'\(name)' is not a status") }
-                    config.listeners.unexpected = status
-                case "allow": config.listeners.allow = try item.list().map { try $0.portSpec() }
-                case "ignore_loopback": config.listeners.ignoreLoopback = try item.bool()
-                case "local": config.listeners.local = try item.bool()
-                default: break
-                }
-            }
         }
     }
 }

@@ -32,7 +32,8 @@ extension SNMPAgentConfiguration {
                     for node in try item.list() {
                         guard let sink = reader.attempt({ try Self.trapSink(node) }) else { continue }
                         trapSinks.append(sink)
-                        trapSinkNodes.append(node.communityNode ?? node)
+                        // The error points at the sink's community, where it is written.
+                        trapSinkNodes.append(node.child("community") ?? node)
                     }
                 case "root_oid":
                     let text = try item.nonEmptyString()
@@ -119,15 +120,5 @@ extension SNMPAgentConfiguration {
         let text = try value.string()
         guard text.count >= 8 else { throw value.error("SNMPv3 passphrases need at least 8 characters") }
         return text
-    }
-}
-
-private extension YAMLValue {
-    /// A trap sink's `community:` value, to point an error at (read without recording anything).
-    var communityNode: YAMLValue? {
-        guard case .mapping(let mapping) = node else { return nil }
-        return mapping.first { key, _ in key.scalar?.string == "community" }.map {
-            YAMLValue(node: $0.value, path: path + ".community", reader: reader)
-        }
     }
 }
