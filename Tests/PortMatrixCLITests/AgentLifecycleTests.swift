@@ -47,8 +47,7 @@ struct AgentLifecycleTests {
         let statusPort = try freePort(SOCK_STREAM)
         let statusEndpoint = "status_endpoint: { listen: [\"127.0.0.1:\(statusPort)\"] }"
         func metrics() -> Int32 { (try? CLIRunner.tool("/usr/bin/curl", ["-sf", "-o", "/dev/null", "http://127.0.0.1:\(statusPort)/metrics"]).status) ?? -1 }
-        let config = dir.appendingPathComponent("portmatrix.yaml")
-        try Self.site(listen: [first], sshPort: peer.port, greeting: "hello").write(to: config, atomically: true, encoding: .utf8)
+        let config = try writeFile(Self.site(listen: [first], sshPort: peer.port, greeting: "hello"), "portmatrix.yaml", in: dir)
         let log = dir.appendingPathComponent("agent.log")
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
         defer { agent.terminate(signal: SIGKILL) }
@@ -126,8 +125,7 @@ struct AgentLifecycleTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let port = try freePort(SOCK_STREAM)
         let marker = dir.appendingPathComponent("started")
-        let config = dir.appendingPathComponent("portmatrix.yaml")
-        try Self.site(listen: [port], sshPort: 1, greeting: "hello", marker: marker.path).write(to: config, atomically: true, encoding: .utf8)
+        let config = try writeFile(Self.site(listen: [port], sshPort: 1, greeting: "hello", marker: marker.path), "portmatrix.yaml", in: dir)
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir)
         defer { agent.terminate(signal: SIGKILL) }
         try #require(eventually(timeout: 30, every: 0.2) { Self.nrpe(port, ["-c", "greet"]).status == 0 })

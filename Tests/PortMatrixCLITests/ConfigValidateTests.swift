@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 import Testing
 
 /// `portmatrix config validate` on a dozen broken files: each error names file, line, column and
@@ -58,8 +59,7 @@ struct ConfigValidateTests {
     func brokenFileGivesAPreciseErrorAndTouchesNothing(_ broken: BrokenCase) throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("portmatrix.yaml")
-        try broken.yaml.write(to: file, atomically: true, encoding: .utf8)
+        let file = try writeFile(broken.yaml, "portmatrix.yaml", in: dir)
         let before = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
 
         let result = try CLIRunner.run(["config", "validate", file.path])
@@ -112,8 +112,7 @@ struct ConfigValidateTests {
         let index = try #require(lines.firstIndex { $0.contains("probe: ssh") })
         var broken = lines
         broken[index] = lines[index].replacingOccurrences(of: "probe: ssh", with: "probe: shh")
-        let profile = dir.appendingPathComponent("appliance.yaml")
-        try broken.joined(separator: "\n").write(to: profile, atomically: true, encoding: .utf8)
+        let profile = try writeFile(broken.joined(separator: "\n"), "appliance.yaml", in: dir)
         let site = dir.appendingPathComponent("site.yaml")
         try "profile: appliance.yaml\nroles: [appliance]\n".write(to: site, atomically: true, encoding: .utf8)
 

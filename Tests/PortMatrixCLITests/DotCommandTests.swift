@@ -34,8 +34,7 @@ struct DotCommandTests {
                                   "smtp-out-internet": grey, "snmp": black, "licence-ssh": black]
 
     func write(_ text: String, _ name: String, in dir: URL) throws -> String {
-        let file = dir.appendingPathComponent(name)
-        try text.write(to: file, atomically: true, encoding: .utf8)
+        let file = try writeFile(text, name, in: dir)
         return file.path
     }
 
@@ -264,8 +263,7 @@ enum Graphviz {
 
     /// Renders DOT text to SVG; Graphviz must accept it without a word on stderr.
     static func svg(_ dot: String, in dir: URL) throws -> Drawing {
-        let input = dir.appendingPathComponent("picture-\(UUID().uuidString).dot")
-        try dot.write(to: input, atomically: true, encoding: .utf8)
+        let input = try writeFile(dot, "picture-\(UUID().uuidString).dot", in: dir)
         let result = try CLIRunner.tool(path, ["-Tsvg", input.path])
         #expect(result.status == 0, "dot: \(result.stderr)")
         #expect(result.stderr.isEmpty, "dot: \(result.stderr)")

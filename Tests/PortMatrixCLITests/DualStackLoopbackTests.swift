@@ -26,8 +26,7 @@ struct DualStackLoopbackTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let hosts = dir.appendingPathComponent("hosts")
         try "127.0.0.1 localhost\n::1 localhost\n".write(to: hosts, atomically: true, encoding: .utf8)
-        let file = dir.appendingPathComponent("site.yaml")
-        try configuration.write(to: file, atomically: true, encoding: .utf8)
+        let file = try writeFile(configuration, "site.yaml", in: dir)
         let result = try CLIRunner.tool(Self.unshare, [
             "--mount", "--propagation", "private", "sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hosts.path,
             CLIRunner.executable.path, "check", "--config", file.path, "--format", "json",

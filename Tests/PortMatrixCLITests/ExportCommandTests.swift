@@ -12,8 +12,7 @@ struct ExportCommandTests {
 
     static func config(_ yaml: String) throws -> (dir: URL, file: String) {
         let dir = try CLIRunner.temporaryDirectory()
-        let file = dir.appendingPathComponent("portmatrix.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let file = try writeFile(yaml, "portmatrix.yaml", in: dir)
         return (dir, file.path)
     }
 

@@ -36,8 +36,7 @@ struct ExportIcinga2Tests {
     static func validate(_ text: String) throws -> CLIRunner.Result {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("icinga2.conf")
-        try text.write(to: file, atomically: true, encoding: .utf8)
+        let file = try writeFile(text, "icinga2.conf", in: dir)
         let (user, group) = CLIRunner.currentUserAndGroup
         return try CLIRunner.tool("/usr/sbin/icinga2", ["daemon", "-C", "-c", file.path, "-DRunAsUser=\(user)", "-DRunAsGroup=\(group)",
                                                         "-DConfiguration.CacheDir=\(dir.path)", "-x", "warning"])

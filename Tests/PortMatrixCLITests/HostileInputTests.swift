@@ -100,8 +100,7 @@ struct HostileInputTests {
             ("snmp:\n  trap_sinks: [{ address: \"udp:192.0.2.5:162\", community: public }]\n", "2:59", "'public' is everyone's default community"),
         ]
         for (yaml, position, message) in cases {
-            let file = dir.appendingPathComponent("site.yaml")
-            try yaml.write(to: file, atomically: true, encoding: .utf8)
+            let file = try writeFile(yaml, "site.yaml", in: dir)
             let result = try CLIRunner.run(["config", "validate", file.path])
             #expect(result.status == 2)
             #expect(result.stdout.hasPrefix("\(file.path):\(position): "), "\(result.stdout)")
@@ -177,8 +176,7 @@ struct HostileInputTests {
             ("complex.yaml", "roles: [appliance]\n? [a, b]\n: x\n", ":2:3: invalid YAML: a list as a key; keys must be plain names"),
         ]
         for file in hostile {
-            let path = dir.appendingPathComponent(file.name)
-            try file.text.write(to: path, atomically: true, encoding: .utf8)
+            let path = try writeFile(file.text, file.name, in: dir)
             let validate = try CLIRunner.run(["config", "validate", path.path])
             #expect(validate.status == 2, "\(file.name)")
             #expect(validate.stdout.hasPrefix("\(path.path)\(file.message)"), "\(file.name): \(validate.stdout)")

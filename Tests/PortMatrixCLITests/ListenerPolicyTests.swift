@@ -42,8 +42,7 @@ struct ListenerPolicyTests {
         defer { takenNRPE.close(); takenStatus.close() }
         let (nrpeKept, nrpeRemoved, nrpeAdded) = (try freePort(), try freePort(), try freePort())
         let (statusKept, statusRemoved, statusAdded) = (try freePort(), try freePort(), try freePort())
-        let config = dir.appendingPathComponent("portmatrix.yaml")
-        try Self.site(nrpe: [nrpeKept, nrpeRemoved], status: [statusKept, statusRemoved]).write(to: config, atomically: true, encoding: .utf8)
+        let config = try writeFile(Self.site(nrpe: [nrpeKept, nrpeRemoved], status: [statusKept, statusRemoved]), "portmatrix.yaml", in: dir)
         let log = dir.appendingPathComponent("agent.log")
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
         defer { agent.terminate(signal: SIGKILL) }

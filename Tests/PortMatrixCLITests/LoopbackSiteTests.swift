@@ -55,8 +55,7 @@ struct LoopbackSiteTests {
     @Test func everyProbedPathIsOKAgainstTheRealPeers() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("site.yaml")
-        try siteConfiguration().write(to: file, atomically: true, encoding: .utf8)
+        let file = try writeFile(siteConfiguration(), "site.yaml", in: dir)
         let selection = Self.probedPaths.flatMap { ["--path", $0] }
 
         let nagios = try CLIRunner.run(["check", "--config", file.path] + selection)

@@ -79,8 +79,7 @@ struct NagiosCore {
         var files = [dir.appendingPathComponent("base.cfg")]
         try Self.baseObjects.write(to: files[0], atomically: true, encoding: .utf8)
         for (index, text) in objects.enumerated() {
-            let file = dir.appendingPathComponent("objects-\(index).cfg")
-            try text.write(to: file, atomically: true, encoding: .utf8)
+            let file = try writeFile(text, "objects-\(index).cfg", in: dir)
             files.append(file)
         }
         let (user, group) = CLIRunner.currentUserAndGroup

@@ -29,8 +29,7 @@ struct ReportChromiumTests {
 
         // From a saved document (--status FILE) and from a cycle of its own: same path ids.
         let json = try CLIRunner.run(["check", "--config", config.path, "--format", "json"])
-        let status = dir.appendingPathComponent("status.json")
-        try json.stdout.write(to: status, atomically: true, encoding: .utf8)
+        let status = try writeFile(json.stdout, "status.json", in: dir)
         let fromFile = try CLIRunner.run(["report", "--config", config.path, "--status", status.path, "--output", html.path])
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
         let direct = try CLIRunner.run(["report", "--config", config.path])

@@ -67,8 +67,7 @@ struct ConfigurationBoundsTests {
     }
 
     @Test func aFileAboveOneMebibyteIsRefusedUnread() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portmatrix-bounds-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try makeTestDirectory("portmatrix-bounds")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("big.yaml")
         // Valid YAML all the way (a comment), so only the size can refuse it.
