@@ -168,6 +168,78 @@ struct TraceWorldTests {
         #expect(!untraced.stdout.contains("\"trace\""))
     }
 
+    /// The running agent (as the unprivileged nobody, in the gateway) traces its dropped check
+    /// by itself, without `--trace` and without waiting for another cycle, and the verdict
+    /// shows in /status.json, check_nrpe's long output and the SNMP check table's pmCheckTrace;
+    /// the open check of the same path has none.
+    @Test(.enabled(if: CheckNRPE.isInstalled && FileManager.default.isExecutableFile(atPath: "/usr/bin/snmpwalk")
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func theAgentTracesADroppedPathByItself() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        chmod(dir.path, 0o755)
+        let (nrpePort, snmpPort, statusPort) = (try freePort(), try freePort(SOCK_DGRAM), try freePort())
+        let dropped = try world["DROPPED_TCP_PORT"]
+        let file = dir.appendingPathComponent("agent.yaml")
+        try """
+        choices: { dns: internal, ntp: internal }
+        features: [nrpe, snmp]
+        hosts: { vendor-servers: [127.0.0.1], name-server-internal: ["\(far4)"], email-server: ["\(far4)"] }
+        paths: { smtp-to-mailserver: { endpoints: ["tcp/\(dropped):tcp", "tcp/\(try world["SMTP_PORT"]):smtp"] } }
+        schedule: { interval: 60s, timeout: 2s, jitter: 0s }
+        trace: { hop_timeout: 500ms, concurrency: 1 }
+        nrpe: { listen: ["127.0.0.1:\(nrpePort)"], tls: { mode: off } }
+        snmp:
+          mode: master
+          listen: ["udp:127.0.0.1:\(snmpPort)"]
+          communities: [{ name: public, source: 127.0.0.1 }]
+          state_directory: \(dir.path)/snmp
+        status_endpoint: { listen: ["127.0.0.1:\(statusPort)"] }
+        agent: { user: nobody }
+        """.write(to: file, atomically: true, encoding: .utf8)
+        chmod(file.path, 0o644)
+        let log = dir.appendingPathComponent("agent.log")
+        let (ip, arguments) = world.inGateway([CLIRunner.executable.path, "agent", "--config", file.path])
+        let agent = try CLIRunner.spawn(ip, arguments, in: dir, output: log)
+        defer { agent.terminate(signal: SIGKILL) }
+        func agentLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func inGateway(_ tool: String, _ arguments: [String]) throws -> CLIRunner.Result {
+            let (ip, command) = world.inGateway([tool] + arguments)
+            return try CLIRunner.tool(ip, command)
+        }
+
+        // /status.json: the dropped check carries the verdict once the agent's trace is done.
+        let verdict = "dropped after hop 1 (\(firewall4))"
+        var checks: [[String: Any]] = []
+        let traced = try eventually(timeout: 60, every: 0.5) {
+            let fetched = try inGateway("/usr/bin/curl", ["-sS", "--max-time", "5", "http://127.0.0.1:\(statusPort)/status.json"])
+            let object = try? JSONSerialization.jsonObject(with: Data(fetched.stdout.utf8)) as? [String: Any]
+            let path = (object?["paths"] as? [[String: Any]])?.first { $0["id"] as? String == "smtp-to-mailserver" }
+            checks = path?["checks"] as? [[String: Any]] ?? []
+            return checks.contains { $0["trace"] != nil }
+        }
+        try #require(traced, "no trace on /status.json: \(checks)\n\(agentLog())")
+        #expect(checks.map { $0["reason"] as? String } == ["connect_timeout", nil], "\(checks)")
+        #expect(checks.map { $0["trace"] as? String } == [verdict, nil])
+
+        // check_nrpe: check_path's long output, as `check --trace` prints it.
+        let nrpe = try inGateway(CheckNRPE.path, CheckNRPE.arguments(nrpePort, ["-c", "check_path", "-a", "smtp-to-mailserver"]))
+        #expect(nrpe.status == 2)
+        #expect(nrpe.stdout.contains("(trace: \(verdict))"), "\(nrpe.stdout)")
+
+        // SNMP: pmCheckTrace (column 12) of every check; only the dropped one has a verdict.
+        let walk = try inGateway("/usr/bin/snmpwalk", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)",
+                                                       "\(AgentProcessTests.pmRoot).1.3.1.12"])
+        // The column is the MIB's last object: the walk ends on "No more variables left ...".
+        let values = walk.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("\"") }
+        #expect(values.count == 12, "one value per check of the plan: \(walk.stdout)")
+        #expect(values.filter { $0 == "\"\(verdict)\"" }.count == 1, "\(walk.stdout) \(walk.stderr)")
+        #expect(values.filter { $0 != "\"\(verdict)\"" }.allSatisfy { $0 == "\"\"" }, "\(walk.stdout)")
+
+        kill(agent.pid, SIGTERM)
+        #expect(await agent.exitStatus(timeout: 20) == 0, "\(agentLog())")
+    }
+
     @Test func textIsOneLinePerHopAndTheVerdict() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
