@@ -1,4 +1,5 @@
 import Foundation
+import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixNRPE
 
