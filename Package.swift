@@ -10,7 +10,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -29,7 +28,7 @@ let package = Package(
         // The port matrix, the site configuration and the plan: pure data, no I/O beyond reading files.
         .target(
             name: "PortMatrixModel",
-            dependencies: ["PortMatrixConfiguration", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PortMatrixConfiguration"],
             // The profiles and the default configuration are compiled in (EmbedResources): no
             // resource bundle to install beside the binary, no Bundle lookup at run time.
             exclude: ["Resources"],
@@ -80,7 +79,6 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -132,7 +130,6 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Benchmarks (not run in CI; see docs/benchmarks.md).
@@ -210,10 +207,7 @@ let package = Package(
             "PortMatrixNRPE", "PortMatrixConfiguration", "PortMatrixListening", "PortMatrixTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "PortMatrixListeningTests", dependencies: [
             "PortMatrixListening", "PortMatrixTestSupport",
@@ -224,11 +218,8 @@ let package = Package(
         .testTarget(name: "PortMatrixHTTPTests", dependencies: [
             "PortMatrixTestSupport", "PortMatrixHTTP",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "PortMatrixSNMPTests", dependencies: [
             "PortMatrixTestSupport", "PortMatrixSNMP", "PortMatrixConfiguration"]),

@@ -4,7 +4,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PortMatrixHTTP
 import PortMatrixTestSupport
-import ServiceLifecycle
 
 /// `/`, `/data` (text), `/json` and `/big` (a megabyte); everything else is 404.
 struct TestRoutes: StatusHTTPRoutes {

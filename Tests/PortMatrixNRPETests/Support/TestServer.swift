@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import PortMatrixTestSupport
-import ServiceLifecycle
 @testable import PortMatrixNRPE
 
 /// Built-ins the tests control: `check_path <id>` answers from a fixed table, `echo_args` returns
