@@ -44,6 +44,24 @@ struct AgentConfigurationTests {
         ])
     }
 
+    /// `paths.<id>.probe` keys are the ones the path's probes take (the engine's registry): a
+    /// typo gets the nearest key, another probe's option names that probe and the path's, an
+    /// endpoint override changes which probes those are; valid keys pass.
+    @Test func probeOptionKeysAreCheckedAgainstThePathsProbes() {
+        let found = errors("""
+        paths:
+          smtp-to-mailserver: { probe: { helo_nme: gw.example, starttls: required } }
+          dns-internal: { probe: { query_type: MX, starttls: required } }
+          fetchmail: { endpoints: ["tcp/10995:tcp"], probe: { starttls: "off" } }
+          smtp-in-internet: { probe: { starttls: required, helo_name: gw.example, verify_certificate: yes } }
+        """)
+        #expect(found.map(\.description) == [
+            "site.yaml:2:44: paths.smtp-to-mailserver.probe.helo_nme: unknown option 'helo_nme'; did you mean 'helo_name'? (this path's probe smtp takes ca_file, expect_banner, helo_name, server_name, starttls, verify_certificate)",
+            "site.yaml:3:54: paths.dns-internal.probe.starttls: 'starttls' is an option of probes imap, ldap, pop3, smtp, not of this path's probe dns (it takes query_name, query_type)",
+            "site.yaml:4:65: paths.fetchmail.probe.starttls: 'starttls' is an option of probes imap, ldap, pop3, smtp, not of this path's probe tcp (it takes expect_banner)",
+        ])
+    }
+
     /// Every component section (one list, ComponentSection) reaches its owner: a scalar where
     /// a mapping belongs is refused at its place, and the model's own loader passes over it.
     @Test func everyComponentSectionIsReadByItsOwner() throws {

@@ -5,16 +5,22 @@ extension PathOverride {
                        "probe", "allowed"]
 
     /// `paths: { <id>: {...} }`: overrides of the profile's paths, each id checked against it.
-    /// With a `catalog` (the engine's probe registry), endpoint probe names are checked too.
+    /// With a `catalog` (the engine's probe registry), endpoint probe names are checked too, and
+    /// each `probe` key against the probes the path's endpoints use.
     static func paths(yaml value: YAMLValue, profile: Profile, catalog: (any ProbeCatalog)?) throws -> [String: PathOverride] {
         var paths: [String: PathOverride] = [:]
         for (pathID, body) in try value.mapping() {
             value.reader.attempt {
-                guard profile.path(pathID) != nil else {
+                guard let path = profile.path(pathID) else {
                     let hint = suggestion(for: pathID, among: profile.paths.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
                     throw body.error("unknown path id '\(pathID)'\(hint)")
                 }
-                paths[pathID] = try PathOverride(yaml: body, catalog: catalog)
+                let override = try PathOverride(yaml: body, catalog: catalog)
+                if let catalog, let options = override.probe {
+                    let probes = path.endpoints(overriddenBy: override).map(\.probe)
+                    catalog.checkOptions(options, probes: probes).forEach(value.reader.record)
+                }
+                paths[pathID] = override
             }
         }
         return paths

@@ -26,19 +26,28 @@ extension ProbeCatalog {
     }
 
     /// Checks each `paths.<id>.probe` key against the probes of the path's endpoints: a key
-    /// none of them takes is refused with the nearest key they do take; a value is read by
-    /// the first probe that takes its key.
+    /// none of them takes is refused where it is written, naming the path's probes and the keys
+    /// they take (and the probe a key belongs to, or the nearest key they do take); a value is
+    /// read by the first probe that takes its key.
     public func checkOptions(_ options: ProbeOptions, probes: [String]) -> [ConfigurationError] {
-        let known = probes.filter { optionKeys(forProbe: $0) != nil }
+        var known: [String] = []
+        for probe in probes where optionKeys(forProbe: probe) != nil && !known.contains(probe) { known.append(probe) }
         guard !known.isEmpty else { return [] }
+        let accepted = Set(known.flatMap { optionKeys(forProbe: $0) ?? [] }).sorted()
+        let subject = "this path's probe\(known.count == 1 ? "" : "s") \(known.joined(separator: ", "))"
+        let takes = accepted.isEmpty ? "take\(known.count == 1 ? "s" : "") no options"
+            : "take\(known.count == 1 ? "s" : "") \(accepted.joined(separator: ", "))"
         var errors: [ConfigurationError] = []
         for value in options.values.values.sorted(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
             guard let probe = known.first(where: { optionKeys(forProbe: $0)?.contains(value.key) == true }) else {
-                let accepted = Array(Set(known.flatMap { optionKeys(forProbe: $0) ?? [] })).sorted()
-                let hint = suggestion(for: value.key, among: accepted).map { "; did you mean '\($0)'?" } ?? ""
-                let takes = accepted.isEmpty ? "takes no options" : "takes \(accepted.joined(separator: ", "))"
-                let names = Array(Set(known)).sorted().joined(separator: ", ")
-                errors.append(value.error("unknown option '\(value.key)' for probe \(names)\(hint) (\(names) \(takes))"))
+                let owners = probeNames.filter { optionKeys(forProbe: $0)?.contains(value.key) == true }
+                if !owners.isEmpty {
+                    let of = "probe\(owners.count == 1 ? "" : "s") \(owners.joined(separator: ", "))"
+                    errors.append(value.error("'\(value.key)' is an option of \(of), not of \(subject) (\(known.count == 1 ? "it" : "they") \(takes))"))
+                } else {
+                    let hint = suggestion(for: value.key, among: accepted).map { "; did you mean '\($0)'?" } ?? ""
+                    errors.append(value.error("unknown option '\(value.key)'\(hint) (\(subject) \(takes))"))
+                }
                 continue
             }
             do { try checkOption(value, forProbe: probe) } catch let error as ConfigurationError { errors.append(error) } catch {

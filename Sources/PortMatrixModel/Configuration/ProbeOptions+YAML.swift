@@ -1,28 +1,27 @@
 import PortMatrixConfiguration
 
 extension ProbeOptions {
-    static let keys = ["starttls", "verify_certificate", "ca_file", "server_name", "query_name", "query_type",
-                       "http_path", "expect_banner", "helo_name"]
-
-    /// `paths.<id>.probe`: the protocol knobs of a path's checks; mistakes are thrown with
-    /// their position.
+    /// `paths.<id>.probe`: every key as written, with its place, for the probe that takes it
+    /// (a probe's own option needs no model change); the keys several probes share are also read
+    /// into their typed fields. Which keys a path may use is its probes' declaration: the loader
+    /// checks them through ``ProbeCatalog/checkOptions(_:probes:)``.
     init(yaml value: YAMLValue) throws {
         self.init()
-        for (key, item) in try value.mapping(allowed: Self.keys) {
-            switch key {
-            case "starttls":
-                starttls = try item.mode(on: StartTLS.required, off: .off)
-            case "verify_certificate": verifyCertificate = try item.bool()
-            case "ca_file": caFile = try item.nonEmptyString()
-            case "server_name": serverName = try item.nonEmptyString()
-            case "query_name": dnsQueryName = try item.nonEmptyString()
-            case "query_type": dnsQueryType = try item.oneOf(["A", "AAAA", "NS", "SOA", "MX", "TXT", "PTR", "CNAME", "SRV"])
-            case "http_path":
+        for (key, item) in try value.mapping() {
+            values[key] = try ProbeOptionValue(key: key, item)
+            guard let shared = SharedProbeOption(rawValue: key) else { continue }
+            switch shared {
+            case .starttls: starttls = try item.mode(on: StartTLS.required, off: .off)
+            case .verifyCertificate: verifyCertificate = try item.bool()
+            case .caFile: caFile = try item.nonEmptyString()
+            case .serverName: serverName = try item.nonEmptyString()
+            case .queryName: dnsQueryName = try item.nonEmptyString()
+            case .queryType: dnsQueryType = try item.oneOf(["A", "AAAA", "NS", "SOA", "MX", "TXT", "PTR", "CNAME", "SRV"])
+            case .httpPath:
                 httpPath = try item.nonEmptyString()
                 guard httpPath.hasPrefix("/") else { throw item.error("http_path must start with /") }
-            case "expect_banner": expectBanner = try item.string()
-            case "helo_name": heloName = try item.nonEmptyString()
-            default: break
+            case .expectBanner: expectBanner = try item.string()
+            case .heloName: heloName = try item.nonEmptyString()
             }
         }
     }

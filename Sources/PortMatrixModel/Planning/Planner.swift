@@ -47,7 +47,7 @@ public struct Planner: Sendable {
         if expectClosed {
             notes.append("discouraged: an open \(path.endpoints.map(\.port.description).joined(separator: ", ")) warns; allow it with paths.\(path.id).allowed: true")
         }
-        let endpoints = resolvedEndpoints(path, override)
+        let endpoints = path.endpoints(overriddenBy: override)
         var checks: [PlannedCheck] = []
         var missing: [String] = []
         func add(kind: PlannedCheck.Kind, host: String, port: Int, endpoint: Endpoint) {
@@ -91,17 +91,6 @@ public struct Planner: Sendable {
         if let hosts = configuration.hosts[path.target] { return hosts }
         if !path.defaultTargets.isEmpty { return path.defaultTargets.map { TargetAddress(host: $0) } }
         return profile.role(path.target)?.defaultHosts.map { TargetAddress(host: $0) } ?? []
-    }
-
-    /// Endpoint overrides keep the profile's probe for a known port, else the one for the same transport.
-    func resolvedEndpoints(_ path: MatrixPath, _ override: PathOverride) -> [Endpoint] {
-        guard let replacements = override.endpoints else { return path.endpoints }
-        return replacements.map { replacement in
-            if let probe = replacement.probe { return Endpoint(replacement.port, probe: probe) }
-            if let same = path.endpoints.first(where: { $0.port == replacement.port }) { return same }
-            let sameTransport = path.endpoints.first { $0.transport == replacement.port.transport }
-            return Endpoint(replacement.port, probe: sameTransport?.probe ?? replacement.port.transport.rawValue)
-        }
     }
 
     /// Rules across paths: e.g. "time synchronisation is mandatory in a cluster".
