@@ -131,11 +131,7 @@ struct HostileInputTests {
             try await runTool("/usr/bin/curl", ["-s", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}"] + arguments).stdout
         }
         let url = "http://127.0.0.1:\(statusPort)/status.json"
-        var up = false
-        for _ in 0..<100 where !up {
-            up = try await curl([url]) == "200"
-            if !up { try await Task.sleep(for: .milliseconds(200)) }
-        }
+        let up = try await pollUntil(timeout: 20, every: 0.2) { try await curl([url]) == "200" }
         try #require(up, "\(text(log))")
         #expect(try await curl(["--resolve", "evil.example:\(statusPort):127.0.0.1", "http://evil.example:\(statusPort)/status.json"]) == "421")
         #expect(try await curl(["-H", "Host: evil.example", url]) == "421")
@@ -149,11 +145,7 @@ struct HostileInputTests {
 
         """).write(to: config, atomically: true, encoding: .utf8)
         kill(agent.pid, SIGHUP)
-        var opened = false
-        for _ in 0..<100 where !opened {
-            opened = try await curl(["-H", "Host: 192.0.2.1:\(statusPort)", url]) == "200"
-            if !opened { try await Task.sleep(for: .milliseconds(200)) }
-        }
+        let opened = try await pollUntil(timeout: 20, every: 0.2) { try await curl(["-H", "Host: 192.0.2.1:\(statusPort)", url]) == "200" }
         #expect(opened, "\(text(log))")
         #expect(try await curl(["-H", "Host: status.example.internal", url]) == "200")
         #expect(try await curl(["-H", "Host: evil.example", url]) == "421")
@@ -205,11 +197,7 @@ struct HostileInputTests {
         func served() async throws -> Bool {
             try await runTool("/usr/bin/curl", ["-s", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}", url]).stdout == "200"
         }
-        var up = false
-        for _ in 0..<100 where !up {
-            up = try await served()
-            if !up { try await Task.sleep(for: .milliseconds(200)) }
-        }
+        let up = try await pollUntil(timeout: 20, every: 0.2) { try await served() }
         try #require(up, "\(text(log))")
         for (count, file) in hostile.enumerated() {
             try FileManager.default.removeItem(at: config)

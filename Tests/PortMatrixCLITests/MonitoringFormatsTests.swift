@@ -109,11 +109,7 @@ struct MonitoringFormatsTests {
             return (object?["engine"] as? [String: Any])?["cycles"] as? Int ?? 0
         }
         func waitForCycles(_ count: Int) async throws -> Bool {
-            for _ in 0..<150 {
-                if try await cycles() >= count { return true }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            return false
+            try await pollUntil(timeout: 30, every: 0.2) { try await cycles() >= count }
         }
 
         // No directory: one error line over several cycles, and the endpoint answers.

@@ -34,16 +34,12 @@ struct StatusEndpointTests {
 
         // Up once /status.json reports a finished cycle.
         var document: [String: Any] = [:]
-        var ready = false
-        for _ in 0..<100 where !ready {
+        let ready = try await pollUntil(timeout: 30, every: 0.3) {
             let fetched = try await runTool("/usr/bin/curl", ["-sS", "--max-time", "5", "\(base)/status.json"])
-            if fetched.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(fetched.stdout.utf8)) as? [String: Any],
-               let engine = object["engine"] as? [String: Any], (engine["cycles"] as? Int ?? 0) >= 1 {
-                document = object
-                ready = true
-            } else {
-                try await Task.sleep(for: .milliseconds(300))
-            }
+            guard fetched.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(fetched.stdout.utf8)) as? [String: Any],
+                  let engine = object["engine"] as? [String: Any], (engine["cycles"] as? Int ?? 0) >= 1 else { return false }
+            document = object
+            return true
         }
         try #require(ready, "no cycle on /status.json; log: \(agentLog())")
 

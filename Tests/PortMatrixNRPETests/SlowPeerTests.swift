@@ -35,9 +35,9 @@ struct SlowPeerTests {
         let normal = await server.check(["-n"])
         #expect(normal.text == "NRPE v4.1.0 (portmatrix)")
         var open = server.server.openConnections
-        for _ in 0..<100 where open > 0 {
-            try await Task.sleep(for: .milliseconds(100))
+        await pollUntil(timeout: 10, every: 0.1) {
             open = server.server.openConnections
+            return open == 0
         }
         await server.stop()
         withExtendedLifetime(client) {}

@@ -114,17 +114,6 @@ public final class Spawned: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; never asserts on durations.
-@discardableResult
-public func eventually(timeout: TimeInterval = 20, every interval: TimeInterval = 0.1, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    repeat {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: interval)
-    } while Date() < deadline
-    return try condition()
-}
-
 public struct TestFailure: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
