@@ -53,6 +53,11 @@ struct ConfigValidateTests {
                    expected: "paths.fetchmail.endpoints[0].probe: unknown probe 'smpt'; did you mean 'smtp'?"),
         BrokenCase(name: "misspelt probe after the port", yaml: "paths:\n  fetchmail: { endpoints: [\"tcp/10995:pop3ss\"] }\n", line: 2, column: 28,
                    expected: "paths.fetchmail.endpoints[0]: unknown probe 'pop3ss'; did you mean 'pop3s'?"),
+        // Probe options are the ones the path's probes take.
+        BrokenCase(name: "misspelt probe option", yaml: "paths:\n  smtp-in-internet: { probe: { helo_nam: gw.example } }\n", line: 2, column: 42,
+                   expected: "paths.smtp-in-internet.probe.helo_nam: unknown option 'helo_nam'; did you mean 'helo_name'? (this path's probe smtp takes"),
+        BrokenCase(name: "another probe's option", yaml: "paths:\n  dns-internal: { probe: { http_path: /x } }\n", line: 2, column: 39,
+                   expected: "paths.dns-internal.probe.http_path: 'http_path' is an option of probes http, https, not of this path's probe dns (it takes query_name, query_type)"),
     ]
 
     @Test(arguments: cases)
