@@ -48,6 +48,7 @@ public final class EvidenceTracer: Sendable {
 
     /// Until cancelled (which also cancels the traces running): every time it is woken, traces
     /// the checks due in `store`, one round at a time; `onTraced` after each verdict is stored.
+    /// One caller per tracer (the engine's `run`): the wake-ups have one consumer.
     public func run(store: ResultStore, onTraced: @escaping @Sendable () -> Void) async {
         for await _ in wakes {
             let (due, settings) = takeDue(store.checksWantingTrace())

@@ -157,6 +157,18 @@ struct EvidenceTracerTests {
         #expect(tracer.takeDue(checks).due == checks, "the reloaded interval")
     }
 
+    /// A reload (SIGHUP) hands the new `trace:` section to the running tracer.
+    @Test func aReloadAppliesNewTraceSettings() throws {
+        let tracer = EvidenceTracer(settings: TraceSettings(), trace: Self.dropped)
+        let engine = try engine(tracer: tracer)
+        var settings = TraceSettings()
+        settings.enabled = false
+        settings.concurrency = 5
+        engine.reload(plan: try EngineFixtures.plan(Self.yaml), trace: settings)
+        #expect(tracer.settings == settings)
+        #expect(tracer.takeDue(engine.store.plan.checks).due.isEmpty)
+    }
+
     /// The verdict stays while the check keeps failing and goes when it recovers; a verdict
     /// that arrives after the recovery is not kept.
     @Test func aRecoveredCheckLosesItsVerdict() async throws {
