@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PortMatrixListening
+import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixNRPE
 

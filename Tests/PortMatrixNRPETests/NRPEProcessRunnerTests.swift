@@ -1,5 +1,6 @@
 import Foundation
 import NIOPosix
+import PortMatrixTestSupport
 import Testing
 @testable import PortMatrixNRPE
 
