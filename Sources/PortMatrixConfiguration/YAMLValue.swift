@@ -135,6 +135,14 @@ public struct YAMLValue {
         return text
     }
 
+    /// One of `choices`' names, as the value it stands for; several names may stand for one
+    /// value (`SHA` and `SHA-1`). Refused as ``oneOf(_:)`` refuses, with every name listed.
+    public func oneOf<Value>(_ choices: KeyValuePairs<String, Value>) throws -> Value {
+        let name = try oneOf(choices.map(\.key))
+        guard let value = choices.first(where: { $0.key == name })?.value else { throw error("'\(name)' is not a value here") }
+        return value
+    }
+
     /// A list of text values; a single scalar is accepted as a one-element list.
     public func stringList() throws -> [String] {
         if case .scalar = node, !isNull { return [try nonEmptyString()] }

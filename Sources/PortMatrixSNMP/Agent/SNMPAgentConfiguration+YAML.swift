@@ -4,8 +4,8 @@ extension SNMPAgentConfiguration {
     static let keys = ["mode", "agentx_socket", "ping_interval", "listen", "communities", "users", "trap_sinks",
                        "root_oid", "state_directory"]
     /// As written, with the name each means (`SHA` is SHA-1, `AES-128` is AES).
-    static let authentications: [(String, User.Authentication)] = [("SHA-256", .sha256), ("SHA-1", .sha1), ("SHA", .sha1), ("MD5", .md5)]
-    static let privacies: [(String, User.Privacy)] = [("AES", .aes), ("AES-128", .aes), ("DES", .des)]
+    static let authentications: KeyValuePairs<String, User.Authentication> = ["SHA-256": .sha256, "SHA-1": .sha1, "SHA": .sha1, "MD5": .md5]
+    static let privacies: KeyValuePairs<String, User.Privacy> = ["AES": .aes, "AES-128": .aes, "DES": .des]
 
     /// The `snmp:` section; every mistake is recorded on the value's reader with its position,
     /// and reading goes on. Keys left out keep their defaults; ``validate()``'s rules are placed
@@ -101,13 +101,9 @@ extension SNMPAgentConfiguration {
         for (key, value) in try node.mapping(allowed: ["name", "auth", "auth_pass", "priv", "priv_pass"]) {
             switch key {
             case "name": user.name = try value.nonEmptyString()
-            case "auth":
-                let name = try value.oneOf(authentications.map(\.0))
-                user.authentication = authentications.first { $0.0 == name }?.1 ?? .sha256
+            case "auth": user.authentication = try value.oneOf(authentications)
             case "auth_pass": user.authenticationPassphrase = try passphrase(value)
-            case "priv":
-                let name = try value.oneOf(privacies.map(\.0))
-                user.privacy = privacies.first { $0.0 == name }?.1
+            case "priv": user.privacy = try value.oneOf(privacies)
             case "priv_pass": user.privacyPassphrase = try passphrase(value)
             default: break
             }
