@@ -72,7 +72,9 @@ public enum ConfigurationLoader {
     /// A whole portmatrix.yaml: the model's sections read here, each component's handed to
     /// `sections` in document order; unknown keys get a did-you-mean among all of them, and
     /// every error of the file is thrown together. With a `catalog` (the engine's probe
-    /// registry), probe names of the profile and of `paths.<id>.endpoints` are checked against it.
+    /// registry), probe names of the profile and of `paths.<id>.endpoints`, and the
+    /// `paths.<id>.probe` keys (per the path's probes), are checked against it; without one
+    /// (the model's own tests) probe option keys are taken as written.
     public static func parse<Sections: ConfigurationSections>(_ text: String, file: String, sections: inout Sections,
                                                               catalog: (any ProbeCatalog)? = nil) throws -> (SiteConfiguration, Profile) {
         let reader = YAMLReader(file: file)
