@@ -14,6 +14,7 @@ public final class Engine: Sendable {
     private let listenerSource: @Sendable (Plan) -> (any ListenerLookup)?
     private let logger: Logger
     private let cycleRequested = Mutex(false)
+    private let publishing = Mutex(())
 
     public init(plan: Plan, runner: CheckRunner, logger: Logger, tracer: EvidenceTracer? = nil,
                 listenerSource: @escaping @Sendable (Plan) -> (any ListenerLookup)? = { LocalListeners.scan(plan: $0) }) {
@@ -25,8 +26,10 @@ public final class Engine: Sendable {
     }
 
     /// One cycle now, optionally restricted to some paths; returns the published snapshot.
+    /// `publishTo` hears the snapshot as `publish(to:)` tells it.
     @discardableResult
-    public func runCycle(paths only: Set<String>? = nil, spread: Duration = .zero) async -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+    public func runCycle(paths only: Set<String>? = nil, spread: Duration = .zero,
+                         publishTo onPublish: (@Sendable ([PathStatusChange], Snapshot) -> Void)? = nil) async -> (snapshot: Snapshot, changes: [PathStatusChange]) {
         let plan = store.plan
         let start = Date()
         let clock = ContinuousClock.now
@@ -59,7 +62,20 @@ public final class Engine: Sendable {
             while await group.next() != nil { launch() }
         }
         store.cycleFinished(start: start, duration: (ContinuousClock.now - clock).seconds, listeners: listeners?.report)
+        if let onPublish { return publish(to: onPublish) }
         return publish()
+    }
+
+    /// Publishes and tells `onPublish`, one publisher at a time: the cycle, the tracer and the
+    /// staleness republish run concurrently, and a front end that heard an older snapshot after
+    /// a newer one would serve it until the next publish.
+    @discardableResult
+    public func publish(to onPublish: @Sendable ([PathStatusChange], Snapshot) -> Void) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+        publishing.withLock { _ in
+            let published = publish()
+            onPublish(published.changes, published.snapshot)
+            return published
+        }
     }
 
     /// Publishes a snapshot and logs each path status change it brought: the one place they
@@ -82,18 +98,14 @@ public final class Engine: Sendable {
         await withDiscardingTaskGroup { group in
             if let tracer {
                 group.addTask { [self] in
-                    await tracer.run(store: store) {
-                        let (snapshot, changes) = self.publish()
-                        onPublish(changes, snapshot)
-                    }
+                    await tracer.run(store: store) { self.publish(to: onPublish) }
                 }
             }
             while !Task.isCancelled {
                 let schedule = store.plan.configuration.schedule
                 let began = ContinuousClock.now
                 let jitter = min(schedule.jitter, schedule.interval - schedule.timeout)
-                let (snapshot, changes) = await runCycle(spread: max(.zero, jitter))
-                onPublish(changes, snapshot)
+                await runCycle(spread: max(.zero, jitter), publishTo: onPublish)
                 tracer?.resultsChanged()
                 let elapsed = ContinuousClock.now - began
                 let wait = schedule.interval - elapsed
@@ -110,12 +122,14 @@ public final class Engine: Sendable {
     /// results of unchanged checks, and the history of kept paths, are kept meanwhile. Returns
     /// the snapshot of the new plan with the changes it brought (a path whose checks changed
     /// is pending again), for the front ends to hear like any other.
-    /// `trace`, when given, replaces the tracer's settings.
+    /// `trace`, when given, replaces the tracer's settings; `publishTo` hears the snapshot as
+    /// `publish(to:)` tells it.
     @discardableResult
-    public func reload(plan: Plan, trace: TraceSettings? = nil) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+    public func reload(plan: Plan, trace: TraceSettings? = nil,
+                       publishTo onPublish: (@Sendable ([PathStatusChange], Snapshot) -> Void)? = nil) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
         store.replacePlan(plan)
         if let trace { tracer?.update(trace) }
-        let published = publish()
+        let published = onPublish.map { publish(to: $0) } ?? publish()
         cycleRequested.withLock { $0 = true }
         return published
     }
@@ -128,7 +142,4 @@ public final class Engine: Sendable {
             try? await Task.sleep(for: min(.milliseconds(250), due - ContinuousClock.now))
         }
     }
-
-    /// Rebuilds the snapshot so staleness shows even when no cycle completes.
-    public func republish() -> (snapshot: Snapshot, changes: [PathStatusChange]) { publish() }
 }

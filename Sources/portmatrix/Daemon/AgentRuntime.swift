@@ -131,8 +131,7 @@ final class AgentRuntime: Sendable {
         }
         let plan = Planner(profile: profile, configuration: configuration).plan()
         for finding in plan.findings { logger.warning("\(finding.message)") }
-        let (snapshot, changes) = engine.reload(plan: plan, trace: loaded.trace)
-        published(changes, snapshot)
+        engine.reload(plan: plan, trace: loaded.trace, publishTo: published)
         applied.withLock { $0 = loaded }
         logger.notice("reloaded \(Self.summary(plan, profile))")
     }

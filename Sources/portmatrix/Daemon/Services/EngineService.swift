@@ -13,13 +13,12 @@ struct EngineService: Service {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await engine.run(onPublish: published) }
-                // Staleness shows even if a cycle hangs: rebuild the snapshot every few seconds.
+                // Staleness shows even if a cycle hangs: republish the snapshot every few seconds.
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(5))
                         if Task.isCancelled { return }
-                        let (snapshot, changes) = engine.republish()
-                        published(changes, snapshot)
+                        engine.publish(to: published)
                     }
                 }
             }
