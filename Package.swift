@@ -154,7 +154,8 @@ let package = Package(
             ],
             path: "Benchmarks/Probes/ProbeBench"
         ),
-        // The real loopback peers of Tests/Peers/peers.sh, for every test target that probes them.
+        // What the test targets share: the real loopback peers of Tests/Peers/, the tools they
+        // run (check_nrpe, curl...), certificates, polling, scoped servers, temporary files.
         .target(
             name: "PortMatrixTestSupport",
             dependencies: [
