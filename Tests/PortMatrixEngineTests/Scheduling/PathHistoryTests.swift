@@ -87,4 +87,28 @@ struct PathHistoryTests {
         #expect(after.previousStatus == .ok && after.lastChange == since)
         #expect(!next.changes.contains { $0.pathID == "licence-ssh" })
     }
+
+    /// The cycle, the tracer, the staleness republish and a reload publish from different
+    /// tasks; the front ends must hear the snapshots in the order they were made, or SNMP
+    /// serves an older one until the next publish.
+    @Test func concurrentPublishersAreHeardInTheOrderTheSnapshotsWereMade() async throws {
+        let engine = EngineFixtures.engine(try EngineFixtures.plan(Self.config), probes: Switch().probes)
+        final class Heard: Sendable {
+            let generations = Mutex<[UInt64]>([])
+            func callAsFunction(_ changes: [PathStatusChange], _ snapshot: Snapshot) { generations.withLock { $0.append(snapshot.generation) } }
+        }
+        let heard = Heard()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<200 { engine.publish(to: heard.callAsFunction) }
+                }
+            }
+            group.addTask { await engine.runCycle(publishTo: heard.callAsFunction) }
+        }
+        let generations = heard.generations.withLock { $0 }
+        #expect(generations.count == 801)
+        #expect(generations == generations.sorted() && Set(generations).count == generations.count,
+                "heard out of order: \(zip(generations, generations.dropFirst()).first { $0 >= $1 }.map { "\($0) before \($1)" } ?? "")")
+    }
 }
