@@ -229,7 +229,7 @@ let package = Package(
             "PortMatrixTestSupport", "PortMatrixSNMP", "PortMatrixConfiguration"]),
         .testTarget(name: "PortMatrixCLITests", dependencies: [
             "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixTestSupport",
-            .product(name: "NIOPosix", package: "swift-nio"),
+            "PortMatrixEngineTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
     ]

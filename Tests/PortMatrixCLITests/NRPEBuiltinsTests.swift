@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import NIOPosix
 import PortMatrixEngine
+import PortMatrixEngineTestSupport
 import PortMatrixModel
 import PortMatrixNRPE
 import PortMatrixReport
@@ -16,14 +16,10 @@ import Testing
 struct NRPEBuiltinsTests {
     /// An engine whose checks answer from a script, so the snapshot is the same for both sides.
     static func engine() async throws -> Engine {
-        let (config, profile) = try ConfigurationLoader.parse("""
+        let engine = EngineFixtures.engine(try EngineFixtures.plan("""
         hosts: { vendor-servers: [up.test, down.test] }
         choices: { ntp: internal }
-        """, file: "nrpe-test.yaml")
-        let plan = Planner(profile: profile, configuration: config).plan()
-        let probe = StubProbe()
-        let runner = CheckRunner(registry: ProbeRegistry([probe]), context: ProbeContext(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "t")))
-        let engine = Engine(plan: plan, runner: runner, logger: Logger(label: "t"), listenerSource: { _ in nil })
+        """), probes: [StubProbe()])
         _ = await engine.runCycle()
         return engine
     }
