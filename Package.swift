@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(name: "PortMatrixSNMPTests", dependencies: [
             "PortMatrixTestSupport", "PortMatrixSNMP", "PortMatrixConfiguration"]),
         .testTarget(name: "PortMatrixCLITests", dependencies: [
-            "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixTestSupport",
+            "portmatrix", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixHTTP", "PortMatrixTestSupport",
             "PortMatrixEngineTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -58,6 +58,33 @@ struct ProbeDescriptionTests {
         #expect(error?.description == "site.yaml:7:19: paths.knock.probe.knocks: 12 is out of range 1-9")
     }
 
+    /// The whole of a new probe with its own option on the configuration side: its file and
+    /// its line in a registry; the loader then takes its name and its option, checks the value
+    /// as the probe reads it, and refuses a misspelt key with a did-you-mean, at the key's place.
+    @Test func theLoaderTakesANewProbesNameAndOptionFromTheRegistry() throws {
+        let standard = ProbeRegistry.standard
+        let withKnock = ProbeRegistry(standard.names.compactMap { standard.probe(named: $0) } + [KnockProbe()])
+        func load(_ options: String, catalog: ProbeRegistry) -> Result<SiteConfiguration, any Error> {
+            let yaml = """
+            paths:
+              licence-ssh:
+                endpoints: [{ port: tcp/22, probe: knock }]
+                probe: { \(options) }
+            """
+            var skipped = SkippedSections()
+            return Result { try ConfigurationLoader.parse(yaml, file: "site.yaml", sections: &skipped, catalog: catalog).0 }
+        }
+        let loaded = try load("knocks: 4", catalog: withKnock).get()
+        #expect(loaded.paths["licence-ssh"]?.probe?.values["knocks"]?.text == "4")
+        func message(_ result: Result<SiteConfiguration, any Error>) -> String {
+            if case .failure(let error) = result { return "\(error)" }
+            return "loaded"
+        }
+        #expect(message(load("knocks: 12", catalog: withKnock)).contains("site.yaml:4:22: paths.licence-ssh.probe.knocks: 12 is out of range 1-9"))
+        #expect(message(load("knoks: 4", catalog: withKnock)).contains("did you mean 'knocks'?"))
+        #expect(message(load("knocks: 4", catalog: standard)).contains("unknown probe 'knock'"))
+    }
+
     @Test func aProbeReadsItsOwnOptionAndItsObservationReachesTheCheckDocument() async throws {
         var options = ProbeOptions()
         options.values["knocks"] = Self.value("knocks", "5")
