@@ -18,17 +18,20 @@ extension DatagramSocket {
     }
 
     /// Sends `payload` once and waits until the deadline for any datagram or an ICMP error.
-    /// Blocking: runs on `Tracer.threads`.
-    func hop(_ payload: [UInt8], until deadline: NIODeadline) -> HopReply {
+    /// Blocking: runs on `Tracer.threads`; `interrupt()` ends it with a CancellationError (the
+    /// agent's stop does not wait out a hop timeout).
+    func hop(_ payload: [UInt8], until deadline: NIODeadline) throws -> HopReply {
         let sent = payload.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         if sent < 0 { return reply(errno) }
         var buffer = [UInt8](repeating: 0, count: 2048)
         while true {
             let remaining = (deadline - .now()).nanoseconds / 1000
+            if isInterrupted { throw CancellationError() }
             guard remaining > 0 else { return .silent }
             var timeout = timeval(tv_sec: Int(remaining / 1_000_000), tv_usec: Int(remaining % 1_000_000))
             _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if isInterrupted { throw CancellationError() }
             if count >= 0 { return .answered }
             let code = errno
             if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { continue }

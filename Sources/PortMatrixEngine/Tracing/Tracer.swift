@@ -152,7 +152,11 @@ public enum Tracer {
             }
             defer { socket.close() }
             let payload = request.datagram
-            let reply = try await threads.runIfActive(eventLoop: eventLoop) { socket.hop(payload, until: deadline) }.get()
+            let reply = try await withTaskCancellationHandler {
+                try await threads.runIfActive(eventLoop: eventLoop) { try socket.hop(payload, until: deadline) }.get()
+            } onCancel: {
+                socket.interrupt()
+            }
             let rtt = elapsed()
             switch reply {
             case .answered: return TraceHop(ttl: ttl, address: address.ipAddress, rttMilliseconds: rtt, response: .answered)

@@ -53,11 +53,11 @@ final class DatagramSocket: Sendable {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let remaining = (deadline - .now()).nanoseconds / 1000
-            guard remaining > 0, !state.withLock({ $0.interrupted }) else { return .silent }
+            guard remaining > 0, !isInterrupted else { return .silent }
             var timeout = timeval(tv_sec: Int(remaining / 1_000_000), tv_usec: Int(remaining % 1_000_000))
             _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if state.withLock({ $0.interrupted }) { throw ProbeFailure.cancelled }
+            if isInterrupted { throw ProbeFailure.cancelled }
             if count >= 0 {
                 let receivedAt = WallClock.now()
                 let datagram = ByteBuffer(bytes: buffer[0..<count])
@@ -74,6 +74,9 @@ final class DatagramSocket: Sendable {
         if let report = SocketErrorQueue.read(fd), let verdict = ProbeFailure.network(report, port: port) { return verdict }
         return ProbeFailure.from(errno: code, phase: .reading, detail: String(cString: strerror(code)))
     }
+
+    /// Whether `interrupt()` was called: a receive that returns then was ended by it.
+    var isInterrupted: Bool { state.withLock { $0.interrupted } }
 
     /// Ends a receive in progress (task cancelled).
     func interrupt() {
