@@ -242,8 +242,9 @@ struct CheckNRPETests {
         let server = try await TestServer.start { $0.commands = ["slowish": "touch \(marker); sleep 1; echo done"] }
         async let result = server.check(["-c", "slowish"])
         // Shut down only once the command runs, so the request is really in flight.
-        while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(20)) }
+        let started = await pollUntil(every: 0.02) { FileManager.default.fileExists(atPath: marker) }
         await server.stop()
+        try #require(started, "the command never started")
         #expect(await result.text == "done")
     }
 }
