@@ -5,7 +5,7 @@ import PortMatrixModel
 public enum CheckTableRenderer {
     public static func render(_ snapshot: Snapshot, paths only: Set<String>? = nil, colour: Bool = false) -> String {
         var table = TextTable(headers: ["PATH / CHECK", "STATUS", "MESSAGE"])
-        for path in snapshot.paths where only == nil || only!.contains(path.id) {
+        for path in snapshot.paths where only?.contains(path.id) ?? true {
             table.append([path.id, path.status.rawValue, path.status == .skipped ? path.message : (path.checks.count > 1 ? "" : path.message)],
                          colour: StatusColour.code(for: path.status.rawValue))
             guard path.checks.count > 1 else { continue }

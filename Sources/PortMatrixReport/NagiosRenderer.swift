@@ -16,7 +16,7 @@ public enum NagiosRenderer {
     /// What a compliance answer says, before it is laid out as plugin text (Checkmk and PRTG
     /// lay out the same state, summary and perfdata in their own way).
     static func complianceParts(_ snapshot: Snapshot, paths only: Set<String>? = nil) -> PluginParts {
-        let selected = snapshot.paths.filter { only == nil || only!.contains($0.id) }
+        let selected = snapshot.paths.filter { only?.contains($0.id) ?? true }
         let applicable = selected.filter { $0.status != .skipped }
         var status = Status.worst(applicable.map(\.status))
         var summary = snapshot.summary

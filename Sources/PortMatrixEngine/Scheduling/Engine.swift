@@ -37,7 +37,7 @@ public final class Engine: Sendable {
         let listeners = needsListeners ? listenerSource(plan) : nil
         let slow = store.checksThatTimedOut()
         let all: [(PlannedCheck, Bool)] = plan.paths
-            .filter { only == nil || only!.contains($0.id) }
+            .filter { only?.contains($0.id) ?? true }
             .flatMap { path in path.checks.map { ($0, path.expectClosed) } }
         let work = all.filter { slow.contains($0.0.id) } + all.filter { !slow.contains($0.0.id) }
         let concurrency = max(1, plan.configuration.schedule.concurrency)

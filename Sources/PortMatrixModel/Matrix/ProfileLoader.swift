@@ -114,8 +114,8 @@ public enum ProfileLoader {
         guard let applies = Applicability(parsing: appliesText) else {
             throw appliesNode.error("'\(appliesText)' is not required, discouraged, choice:NAME=VALUE or feature:NAME")
         }
-        let rule = try fields["rule"].map { PathRule(rawValue: try $0.oneOf(["all", "any"]))! } ?? .all
-        let proxy = try fields["proxy"].map { ProxyPolicy(rawValue: try $0.oneOf(["none", "fallback"]))! } ?? ProxyPolicy.none
+        let rule = try fields["rule"].map { try $0.oneOf(["all": PathRule.all, "any": .any]) } ?? .all
+        let proxy = try fields["proxy"].map { try $0.oneOf(["none": ProxyPolicy.none, "fallback": .fallback]) } ?? ProxyPolicy.none
         return MatrixPath(
             id: id,
             function: try required("function").nonEmptyString(),

@@ -73,8 +73,8 @@ public struct Planner: Sendable {
                     add(kind: .probe, host: target.host, port: target.port ?? endpoint.port.port, endpoint: endpoint)
                 }
             }
-            if override.viaProxy.map({ $0 != .never }) == true && configuration.proxy == nil {
-                notes.append("via_proxy is \(override.viaProxy!.rawValue) but no proxy is configured: checked directly")
+            if let viaProxy = override.viaProxy, viaProxy != .never, configuration.proxy == nil {
+                notes.append("via_proxy is \(viaProxy.rawValue) but no proxy is configured: checked directly")
             }
         }
         if listensHere {

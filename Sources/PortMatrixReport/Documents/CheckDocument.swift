@@ -99,7 +99,7 @@ public struct CheckDocument: Codable, Sendable {
     public var engine: EngineHealth
 
     public init(_ snapshot: Snapshot, paths only: Set<String>? = nil) {
-        let selected = snapshot.paths.filter { only == nil || only!.contains($0.id) }
+        let selected = snapshot.paths.filter { only?.contains($0.id) ?? true }
         status = only == nil ? snapshot.status.rawValue : Status.worst(selected.map(\.status)).rawValue
         summary = only == nil ? snapshot.summary : Aggregation.summaryLine(selected)
         generated_at = snapshot.generatedAt
