@@ -24,7 +24,7 @@ enum ProbeSession {
     private static func converse(_ request: ProbeRequest, context: ProbeContext, on eventLoop: any EventLoop,
                                  start: Start, _ body: (ProbeConnection) async throws -> String) async -> ProbeOutcome {
         let started = NIODeadline.now()
-        let closer = ChannelCloser(eventLoop: eventLoop)
+        let closer = ChannelCloser()
         defer { closer.finish() }
         return await withTaskCancellationHandler {
             var connection: ProbeConnection?

@@ -144,7 +144,7 @@ import Testing
         try await withRunning(FaultServer.start(PeerScript(onConnect: { $0.flood(10 * 1024 * 1024) }))) { server in
             let request = ProbeRequest(host: "127.0.0.1", port: server.port, transport: .tcp, deadline: .now() + .seconds(5))
             let eventLoop = Probing.context.eventLoopGroup.next()
-            let closer = ChannelCloser(eventLoop: eventLoop)
+            let closer = ChannelCloser()
             defer { closer.finish() }
             let connection = try await ProbeConnection.open(request, on: eventLoop, closer: closer)
             // A parser that never finds what it wants: the cap, not the deadline, must end it.
