@@ -125,7 +125,8 @@ public enum HTMLReportRenderer {
         return html + "</tbody></table></article>\n"
     }
 
-    /// What the check saw: message and reason, banner, TLS, NTP, SMTP, HTTP, DNS, UDP outcome.
+    /// What the check saw: message and reason, banner, TLS, NTP, SMTP, HTTP, DNS, UDP outcome,
+    /// and where its packet died when it was traced.
     private static func evidence(_ check: CheckDocument.Check) -> String {
         var items: [String] = [e(check.message)]
         if let reason = check.reason { items.append("reason <code>\(e(reason))</code>") }
@@ -142,17 +143,19 @@ public enum HTMLReportRenderer {
         if let dns = check.observations.dns { items.append(e("DNS \(dns.rcode), \(dns.answers) answers")) }
         if let udp = check.observations.udp { items.append(e("UDP \(udp.rawValue)")) }
         if let peer = check.observations.peerAddress { items.append("peer \(e(peer))") }
+        if let trace = check.trace { items.append("trace: \(e(trace))") }
         return items.joined(separator: "<br>")
     }
 
-    /// One row per failing probe a firewall can explain: from this host to the target's port.
+    /// One row per failing probe a firewall can explain: from this host to the target's port,
+    /// with the trace's verdict (the hop to look at) when there is one.
     private static func firewallChanges(_ plan: Plan, byID: [String: CheckDocument.Path]) -> String {
         let firewallReasons: Set<String> = ["refused", "connect_timeout", "rejected", "unreachable", "mtu_blackhole", "proxy_denied", "read_timeout"]
         var rows: [String] = []
         for planned in plan.paths where planned.applies {
             for check in byID[planned.id]?.checks ?? [] where check.kind == "probe" && (check.status == "critical" || check.status == "warning") {
                 guard let reason = check.reason, firewallReasons.contains(reason) || check.observations.udp?.rawValue == "no_answer" else { continue }
-                rows.append("<tr><td>\(e(planned.path.source)) (this host)</td><td>\(e(check.target))</td><td>\(e(check.transport))/\(check.port)</td><td>allow</td><td><code>\(e(planned.id))</code></td><td>\(e(reason)): \(e(check.message))</td></tr>")
+                rows.append("<tr><td>\(e(planned.path.source)) (this host)</td><td>\(e(check.target))</td><td>\(e(check.transport))/\(check.port)</td><td>allow</td><td><code>\(e(planned.id))</code></td><td>\(e(reason)): \(e(check.message))\(check.trace.map { "<br>trace: \(e($0))" } ?? "")</td></tr>")
             }
         }
         guard !rows.isEmpty else {
