@@ -33,50 +33,29 @@ level() {  # name pid port tls command concurrency
 }
 
 # The agent (PORTMATRIX, and PORTMATRIX_BEFORE if given) on the peers of PEERS_DIR with the
-# site of Benchmarks/Soak (every probed path on a peer): one cycle at start, none during the
+# site of Benchmarks/loopback-site.sh (every probed path on a peer): one cycle at start, none during the
 # run (interval 1 h), plaintext and TLS listeners; then each level against every server in turn.
 builtins() {
   : "${PEERS_DIR:?PEERS_DIR must name a running Tests/Peers set (Tests/Peers/peers.sh start DIR)}"
   # shellcheck disable=SC1091
   . "$PEERS_DIR/peers.env"
+  # shellcheck source=Benchmarks/loopback-site.sh
+  . "$root/Benchmarks/loopback-site.sh"
   servers=""
   port=15684
   for build in after before; do
     bin=$PORTMATRIX; [ "$build" = before ] && bin=${PORTMATRIX_BEFORE:-}
     [ -n "$bin" ] || continue
     for mode in off on; do
-      cat > "$work/site-$build-$mode.yaml" <<CFG
-roles: [appliance, frontend, gina-frontend]
-choices: { mail_inbound: direct, mail_outbound: smarthost, dns: internal, ntp: internal }
-features: [fetchmail, cluster, frontend-backend, gina-satellite, syslog, mpki, ocsp-crl, keyserver-query, sspm, nrpe, snmp]
-hosts:
-  vendor-servers: ["127.0.0.1:$SSH_PORT"]
-  email-server: ["127.0.0.1:$SMTP_PORT"]
-  smarthost: ["127.0.0.1:$SMTP_PORT"]
-  name-server-internal: ["127.0.0.1:$DNS_PORT"]
-  cluster-peer: ["127.0.0.1:$SSH_PORT"]
-  backend: ["127.0.0.1:$SSH_PORT"]
-  syslog-server: [127.0.0.1]
-  ldap-server-internal: [127.0.0.1]
-  internet: [127.0.0.1]
-proxy: { url: "http://127.0.0.1:$PROXY_PORT" }
+      {
+        loopback_site
+        cat <<CFG
 schedule: { interval: 3600s, timeout: 2s, jitter: 0s }
-paths:
-  licence-ssh: { via_proxy: always }
-  smtp-out-smarthost: { probe: { starttls: required, verify_certificate: true, ca_file: $CA_FILE, server_name: localhost } }
-  dns-internal: { probe: { query_name: portmatrix.test, query_type: A } }
-  ntp-internal: { targets: ["127.0.0.1:$NTP_PORT"] }
-  fetchmail: { endpoints: ["tcp/$POP3S_PORT:pop3s", "tcp/$IMAPS_PORT:imaps", "tcp/$POP3_PORT:pop3", "tcp/$IMAP_PORT:imap"] }
-  syslog: { endpoints: ["tcp/$SYSLOG_TLS_PORT:syslog-tls"] }
-  mpki: { targets: ["127.0.0.1:$HTTPS_PORT"], via_proxy: always }
-  ocsp-crl: { endpoints: ["tcp/$HTTPS_PORT:https", "tcp/$HTTP_PORT:http"] }
-  keyserver-ldap-internet: { endpoints: ["tcp/$LDAP_PORT:ldap", "tcp/$LDAPS_PORT:ldaps"] }
-  keyserver-ldap-internal: { endpoints: ["tcp/$LDAP_PORT:ldap", "tcp/$LDAPS_PORT:ldaps"] }
-  sspm-sms: { targets: ["127.0.0.1:$TLS_PORT"] }
 nrpe: { listen: ["127.0.0.1:$port"], tls: { mode: $mode }, state_directory: $work/nrpe-state-$build-$mode, max_connections: 64 }
 snmp: { mode: off }
 agent: { user: root }
 CFG
+      } > "$work/site-$build-$mode.yaml"
       "$bin" agent --config "$work/site-$build-$mode.yaml" > "$work/agent-$build-$mode.log" 2>&1 &
       pids="$pids $!"
       servers="$servers portmatrix-$build,$!,$port,$mode"

@@ -47,6 +47,8 @@ mkdir -p "$WORK/results"
 Tests/Peers/peers.sh start "$PEERS" >/dev/null 2>&1 || PEERS_PORT_OFFSET=20000 Tests/Peers/peers.sh start "$PEERS" >/dev/null
 # shellcheck disable=SC1091
 . "$PEERS/peers.env"
+# shellcheck source=Benchmarks/loopback-site.sh
+. Benchmarks/loopback-site.sh
 
 SNMP_PORT=$(free_port SOCK_DGRAM)
 NRPE_PORT=$(free_port SOCK_STREAM)
@@ -61,40 +63,17 @@ CONF
 SNMP_PERSISTENT_DIR=$WORK/snmpd-state /usr/sbin/snmpd -f -C -c "$WORK/snmpd.conf" -m "" -Lf "$WORK/snmpd.log" &
 PIDS+=($!)
 
-# The site of Tests/PortMatrixCLITests/LoopbackSiteTests.swift: every probed path on a peer.
-cat >"$WORK/site.yaml" <<CONF
-roles: [appliance, frontend, gina-frontend]
-choices: { mail_inbound: direct, mail_outbound: smarthost, dns: internal, ntp: internal }
-features: [fetchmail, cluster, frontend-backend, gina-satellite, syslog, mpki, ocsp-crl, keyserver-query, sspm, nrpe, snmp]
-hosts:
-  vendor-servers: ["127.0.0.1:$SSH_PORT"]
-  email-server: ["127.0.0.1:$SMTP_PORT"]
-  smarthost: ["127.0.0.1:$SMTP_PORT"]
-  name-server-internal: ["127.0.0.1:$DNS_PORT"]
-  cluster-peer: ["127.0.0.1:$SSH_PORT"]
-  backend: ["127.0.0.1:$SSH_PORT"]
-  syslog-server: [127.0.0.1]
-  ldap-server-internal: [127.0.0.1]
-  internet: [127.0.0.1]
-proxy: { url: "http://127.0.0.1:$PROXY_PORT" }
+# Every probed path on a peer (Benchmarks/loopback-site.sh), checked every 5 s.
+{
+    loopback_site
+    cat <<CONF
 schedule: { interval: 5s, timeout: 2s }
-paths:
-  licence-ssh: { via_proxy: always }
-  smtp-out-smarthost: { probe: { starttls: required, verify_certificate: true, ca_file: $CA_FILE, server_name: localhost } }
-  dns-internal: { probe: { query_name: portmatrix.test, query_type: A } }
-  ntp-internal: { targets: ["127.0.0.1:$NTP_PORT"] }
-  fetchmail: { endpoints: ["tcp/$POP3S_PORT:pop3s", "tcp/$IMAPS_PORT:imaps", "tcp/$POP3_PORT:pop3", "tcp/$IMAP_PORT:imap"] }
-  syslog: { endpoints: ["tcp/$SYSLOG_TLS_PORT:syslog-tls"] }
-  mpki: { targets: ["127.0.0.1:$HTTPS_PORT"], via_proxy: always }
-  ocsp-crl: { endpoints: ["tcp/$HTTPS_PORT:https", "tcp/$HTTP_PORT:http"] }
-  keyserver-ldap-internet: { endpoints: ["tcp/$LDAP_PORT:ldap", "tcp/$LDAPS_PORT:ldaps"] }
-  keyserver-ldap-internal: { endpoints: ["tcp/$LDAP_PORT:ldap", "tcp/$LDAPS_PORT:ldaps"] }
-  sspm-sms: { targets: ["127.0.0.1:$TLS_PORT"] }
 nrpe: { listen: ["127.0.0.1:$NRPE_PORT"], state_directory: $WORK/nrpe-state, max_connections: 64 }
 snmp: { mode: agentx, agentx_socket: $WORK/agentx.sock, ping_interval: 1s, state_directory: $WORK/snmp-state }
 agent: { user: root }
 status_endpoint: { listen: ["127.0.0.1:$STATUS_PORT"] }
 CONF
+} >"$WORK/site.yaml"
 "$BIN" agent --config "$WORK/site.yaml" >"$WORK/agent.log" 2>&1 &
 AGENT=$!
 PIDS+=("$AGENT")
