@@ -12,7 +12,7 @@ import Darwin
 /// the socket's error queue before it is closed (NIO closes a socket whose connect failed, and
 /// with it the queue). The connected socket is then handed to NIO (`withConnectedSocket`).
 ///
-/// The connect blocks on a thread of its own pool (`SO_SNDTIMEO` bounds it; cancelling shuts
+/// The connect waits on a thread of its own pool (poll(2) until the deadline; cancelling shuts
 /// the socket down, which ends the connect): an idle thread costs nothing while it waits, and
 /// one pool thread per concurrent check keeps connects from queueing behind each other.
 /// `trace` reuses it with a TTL (`Options.timeToLive`).
@@ -52,9 +52,6 @@ enum SocketDialer {
             close(fd)
             throw error
         }
-        let remaining = max(Int64(1), (deadline - .now()).nanoseconds / 1000)
-        var timeout = timeval(tv_sec: Int(remaining / 1_000_000), tv_usec: Int(remaining % 1_000_000))
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
 
         let connecting = Connecting()
         let future = threads.runIfActive(eventLoop: eventLoop) { () throws -> Int32 in
@@ -67,10 +64,8 @@ enum SocketDialer {
         }
         return try await withTaskCancellationHandler {
             let connected = try await future.get()
-            // The conversation runs as usual: ICMP errors soft again, no timeout on writes.
+            // The conversation runs as usual: ICMP errors soft again.
             SocketErrorQueue.enable(connected, ipv6: ipv6, on: false)
-            var none = timeval()
-            _ = setsockopt(connected, SOL_SOCKET, SO_SNDTIMEO, &none, socklen_t(MemoryLayout<timeval>.size))
             return connected
         } onCancel: {
             // Ends a connect in progress; the pool thread then closes the socket. Once the
