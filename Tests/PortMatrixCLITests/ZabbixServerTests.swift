@@ -120,8 +120,7 @@ struct ZabbixServerTests {
         }
         var applicable: [String: String] = [:]
         var values: [String: String] = [:]
-        var complete = false
-        for _ in 0..<120 where !complete {  // at most about two minutes
+        let complete = try await pollUntil(timeout: 120, every: 1) {
             if let document = try await agentDocument(), ((document["engine"] as? [String: Any])?["cycles"] as? Int ?? 0) >= 1 {
                 applicable = Dictionary(uniqueKeysWithValues: (document["paths"] as? [[String: Any]] ?? []).compactMap { path in
                     guard let id = path["id"] as? String, let status = path["status"] as? String, status != "skipped" else { return nil }
@@ -129,9 +128,8 @@ struct ZabbixServerTests {
                 })
             }
             values = try items()
-            complete = !applicable.isEmpty && applicable.keys.allSatisfy { values["portmatrix.path.status[\($0)]"] != nil }
+            return !applicable.isEmpty && applicable.keys.allSatisfy { values["portmatrix.path.status[\($0)]"] != nil }
                 && values["portmatrix.compliance"] != nil
-            if !complete { try await Task.sleep(for: .seconds(1)) }
         }
         let agentLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let serverLog = (Self.environment["PORTMATRIX_ZABBIX_DIR"]).flatMap { try? String(contentsOfFile: $0 + "/server/zabbix_server.log", encoding: .utf8) }
@@ -154,11 +152,11 @@ struct ZabbixServerTests {
 
         // The critical path's trigger fired; the ok path's did not.
         var names: [String] = []
-        for _ in 0..<30 where !names.contains("portmatrix path ntp-internal is critical") {
+        try await pollUntil(timeout: 30, every: 1) {
             let problems = try #require(try api.call("trigger.get", ["hostids": hostID, "filter": ["value": 1],
                                                                      "output": ["description"], "expandDescription": true]) as? [[String: Any]])
             names = problems.compactMap { $0["description"] as? String }
-            if !names.contains("portmatrix path ntp-internal is critical") { try await Task.sleep(for: .seconds(1)) }
+            return names.contains("portmatrix path ntp-internal is critical")
         }
         #expect(names.contains("portmatrix path ntp-internal is critical"), "\(names)")
         #expect(!names.contains { $0.contains("licence-ssh") }, "\(names)")
