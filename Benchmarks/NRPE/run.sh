@@ -17,7 +17,10 @@ work=$(mktemp -d)
 chmod 755 "$work"
 pids=""
 cleanup() { for pid in $pids; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# A signal ends the run (through cleanup, once): a trap that only cleaned up would go on
+# measuring servers it had just killed.
+trap 'exit 130' INT TERM
 
 # utime+stime (+ reaped children: nrpe forks per connection) of a process, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
