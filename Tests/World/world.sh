@@ -121,9 +121,9 @@ start_far() {
         --log-facility="$D/logs/dnsmasq-5353.log" --local=/world/ --host-record=mx.world,10.10.2.2,fd10:2::2
 }
 
-wait_far() {  # every listener up, checked from the gateway through the firewall
-    local i want="tcp:25 tcp:2525 tcp:443 tcp:8443 udp:53 udp:5353" have spec
-    for i in $(seq 100); do
+wait_far() {  # every far-side listener bound (ss in the far namespace; the firewall is not crossed)
+    local want="tcp:25 tcp:2525 tcp:443 tcp:8443 udp:53 udp:5353" have spec
+    for _ in $(seq 100); do
         have=" $(in_ns "$FAR" ss -Hlntu | awk '{split($5,a,":"); print $1 ":" a[length(a)]}' | tr '\n' ' ') "
         local missing=""
         for spec in $want; do [[ $have == *" $spec "* ]] || missing="$missing $spec"; done
