@@ -48,7 +48,7 @@ build() { # name -> $work/NAME-fuzz
         out="$scratch/release"
         # shellcheck disable=SC2046
         $swiftc_fuzz -module-name ConfigurationFuzz -I "$out/Modules" -I "$out/CYaml.build/include" \
-            -Xcc -fmodule-map-file="$root/.build-fuzz/checkouts/Yams/Sources/CYaml/include/module.modulemap" \
+            -Xcc -fmodule-map-file="$scratch/checkouts/Yams/Sources/CYaml/include/module.modulemap" \
             "$root/Fuzz/Targets/ConfigurationFuzz.swift" \
             $(find "$out/PortMatrixModel.build" "$out/PortMatrixConfiguration.build" "$out/Yams.build" "$out/CYaml.build" -name '*.o') \
             -o "$work/$name-fuzz" 2>&1 | quiet ;;
