@@ -36,6 +36,7 @@ api() {  # api METHOD PARAMS [AUTH]: the JSON-RPC answer on stdout
 
 do_start() {
     [ "$(id -u)" -eq 0 ] || die "must run as root"
+    case "$DIR" in *[[:space:]]*) die "DIR must not contain whitespace (it goes into the daemons' configurations unquoted)" ;; esac
     for f in "$PGBIN/initdb" /usr/sbin/zabbix_server /usr/sbin/apache2 /usr/lib/apache2/modules/libphp8.2.so \
              "$SQL/schema.sql.gz" /usr/share/zabbix/api_jsonrpc.php /usr/bin/curl /usr/bin/unshare; do
         [ -e "$f" ] || die "$f is missing (scripts/install-deps test)"
