@@ -96,8 +96,8 @@ public enum HTMLReportRenderer {
                 let cell = plan.paths.filter { $0.path.source == source && $0.path.target == target }
                 html += "<td>" + cell.map { planned in
                     let status = planned.applies ? (byID[planned.id]?.status ?? "unknown") : "skipped"
-                    let link = planned.applies ? "#path-\(e(planned.id))" : "#path-\(e(planned.id))"
-                    return "<a class=\"chip s-\(e(status))\" href=\"\(link)\" title=\"\(e(planned.path.function)): \(e(status))\">\(e(planned.id))</a>"
+                    // Applicable paths link to their section, the others to their row under "Not checked here".
+                    return "<a class=\"chip s-\(e(status))\" href=\"#path-\(e(planned.id))\" title=\"\(e(planned.path.function)): \(e(status))\">\(e(planned.id))</a>"
                 }.joined(separator: " ") + "</td>"
             }
             html += "</tr>"
