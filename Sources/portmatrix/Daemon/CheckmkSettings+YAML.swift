@@ -11,7 +11,7 @@ extension CheckmkSettings {
                 let path = try item.nonEmptyString()
                 guard path.hasPrefix("/") else { throw item.error("'\(path)' is not an absolute path") }
                 let name = URL(fileURLWithPath: path).lastPathComponent
-                guard let age = Int(name.prefix { $0.isASCII && $0.isNumber }), age > 0 else {
+                guard let age = Self.maximumAge(of: name), age > 0 else {
                     throw item.error("'\(name)' must start with the maximum age in seconds, e.g. 180_portmatrix "
                                      + "(Checkmk ignores the file once it is older; 3 x schedule.interval is a good age)")
                 }

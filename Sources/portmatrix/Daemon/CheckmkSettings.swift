@@ -7,9 +7,10 @@ struct CheckmkSettings: Sendable, Hashable {
     init(spoolFile: String? = nil) { self.spoolFile = spoolFile }
 
     /// The leading number of the spool file's name: the age in seconds after which Checkmk ignores it.
-    var spoolMaximumAge: Int? {
-        guard let spoolFile else { return nil }
-        let name = spoolFile.split(separator: "/").last ?? ""
-        return Int(name.prefix { $0.isASCII && $0.isNumber })
+    var spoolMaximumAge: Int? { spoolFile.flatMap(Self.maximumAge(of:)) }
+
+    /// The leading digits of the path's file name (`180` of `.../180_portmatrix`), nil without any.
+    static func maximumAge(of path: String) -> Int? {
+        Int((path.split(separator: "/").last ?? "").prefix { $0.isASCII && $0.isNumber })
     }
 }
