@@ -53,20 +53,21 @@ struct AgentConfiguration: Sendable {
 
     /// `path`, else /etc/portmatrix/portmatrix.yaml if present, else the embedded default.
     static func resolve(path: String?) throws -> AgentConfiguration {
-        var sections = Sections()
-        let (site, profile) = try ConfigurationLoader.resolve(path: path, sections: &sections, catalog: ProbeRegistry.standard)
-        return AgentConfiguration(site: site, profile: profile, sections: sections)
+        try read { try ConfigurationLoader.resolve(path: path, sections: &$0, catalog: ProbeRegistry.standard) }
     }
 
     static func load(file path: String) throws -> AgentConfiguration {
-        var sections = Sections()
-        let (site, profile) = try ConfigurationLoader.load(file: path, sections: &sections, catalog: ProbeRegistry.standard)
-        return AgentConfiguration(site: site, profile: profile, sections: sections)
+        try read { try ConfigurationLoader.load(file: path, sections: &$0, catalog: ProbeRegistry.standard) }
     }
 
     static func parse(_ text: String, file: String) throws -> AgentConfiguration {
+        try read { try ConfigurationLoader.parse(text, file: file, sections: &$0, catalog: ProbeRegistry.standard) }
+    }
+
+    /// One loader call with fresh sections, which it fills as it reads the document.
+    private static func read(_ loader: (inout Sections) throws -> (SiteConfiguration, Profile)) throws -> AgentConfiguration {
         var sections = Sections()
-        let (site, profile) = try ConfigurationLoader.parse(text, file: file, sections: &sections, catalog: ProbeRegistry.standard)
+        let (site, profile) = try loader(&sections)
         return AgentConfiguration(site: site, profile: profile, sections: sections)
     }
 }

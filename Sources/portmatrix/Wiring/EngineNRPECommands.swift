@@ -47,4 +47,3 @@ struct EngineNRPECommands: NRPEBuiltinCommands {
         result(output).encodingReplies()
     }
 }
-
