@@ -1,4 +1,5 @@
 import PortMatrixConfiguration
+import PortMatrixListening
 
 extension StatusEndpointConfiguration {
     static let keys = ["listen", "allowed_hosts", "server_names"]
@@ -23,8 +24,7 @@ extension StatusEndpointConfiguration {
         reader.attempt {
             // Without allowed_hosts it answers on loopback only: it has no authentication.
             self.listen = try listen.listenAddresses(example: "127.0.0.1:9166", loopbackOnly: open ? nil : { host in
-                guard let bytes = NetworkPrefix.parseAddress(host) else { return false }
-                return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+                NetworkPrefix.parseAddress(host).map(AllowedHost.isLoopback) ?? false
             })
         }
     }
@@ -40,11 +40,12 @@ extension StatusEndpointConfiguration {
 
     /// Addresses and networks only: a name would be resolved per connection or go stale.
     private static func allowedHosts(_ item: YAMLValue) throws -> [String] {
-        guard !item.isNull, !(try item.list()).isEmpty else {
+        let nodes = try item.list()
+        guard !nodes.isEmpty else {
             throw item.error("an empty allowed_hosts; list the monitoring servers' addresses or networks, or remove the key (loopback only)")
         }
         let hosts = try item.allowedHosts()
-        for (node, host) in zip(try item.list(), hosts) {
+        for (node, host) in zip(nodes, hosts) {
             let address = host.split(separator: "/").first.map(String.init) ?? host
             if NetworkPrefix.parseAddress(address) == nil {
                 throw node.error("'\(host)' is not an address or network; the status endpoint does not resolve names")
