@@ -28,8 +28,7 @@ extension DatagramSocket {
             let remaining = (deadline - .now()).nanoseconds / 1000
             if isInterrupted { throw CancellationError() }
             guard remaining > 0 else { return .silent }
-            var timeout = timeval(tv_sec: Int(remaining / 1_000_000), tv_usec: Int(remaining % 1_000_000))
-            _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            RawSocket.setReceiveTimeout(fd, microseconds: remaining)
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if isInterrupted { throw CancellationError() }
             if count >= 0 { return .answered }

@@ -141,12 +141,9 @@ public enum Tracer {
                 return try local(failure.errorNumber, ttl: ttl, target: address, rtt: rtt)
             }
         case .udp:
-            let wildcard: String
-            if case .v6 = address { wildcard = "::" } else { wildcard = "0.0.0.0" }
             let socket: DatagramSocket
             do {
-                socket = try DatagramSocket(bindingTo: try source ?? SocketAddress(ipAddress: wildcard, port: 0),
-                                            connectingTo: address, timeToLive: Int32(ttl))
+                socket = try DatagramSocket(bindingTo: source, connectingTo: address, timeToLive: Int32(ttl))
             } catch let failure as SocketDialer.Failure {
                 throw TraceError("udp socket: \(String(cString: strerror(failure.errorNumber)))")
             }

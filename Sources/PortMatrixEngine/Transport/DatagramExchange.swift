@@ -52,15 +52,12 @@ enum DatagramExchange {
         guard let target = candidates.first else {
             throw ProbeFailure(.sourceAddress, "\(request.host) has no address of the family of source \(request.sourceAddress ?? "")")
         }
-        let wildcard: String
-        if case .v6 = target { wildcard = "::" } else { wildcard = "0.0.0.0" }
-        let local = try source ?? SocketAddress(ipAddress: wildcard, port: 0)
 
         // Our own socket with IP_RECVERR, so an ICMP error names its sender. NIO cannot carry
         // it: its datagram channel closes itself on any ICMP error other than port unreachable.
         let socket: DatagramSocket
         do {
-            socket = try DatagramSocket(bindingTo: local, connectingTo: target)
+            socket = try DatagramSocket(bindingTo: source, connectingTo: target)
         } catch let failure as SocketDialer.Failure {
             throw ProbeFailure.from(errno: failure.errorNumber, phase: .binding, detail: String(cString: strerror(failure.errorNumber)))
         }

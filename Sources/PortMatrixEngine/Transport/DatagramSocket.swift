@@ -21,19 +21,16 @@ final class DatagramSocket: Sendable {
         var interrupted = false
     }
 
+    /// `source`: the address to send from, nil for the wildcard of `target`'s family.
     /// `timeToLive`: `IP_TTL` / `IPV6_UNICAST_HOPS`, for `trace`.
-    init(bindingTo local: SocketAddress, connectingTo target: SocketAddress, timeToLive: Int32? = nil) throws {
+    init(bindingTo source: SocketAddress?, connectingTo target: SocketAddress, timeToLive: Int32? = nil) throws {
+        var wildcard = "0.0.0.0"
+        if case .v6 = target { wildcard = "::" }
+        let local = try source ?? SocketAddress(ipAddress: wildcard, port: 0)
         let (fd, ipv6) = RawSocket.open(.datagram, for: target)
         guard fd >= 0 else { throw SocketDialer.Failure(errorNumber: errno, report: nil) }
         SocketErrorQueue.enable(fd, ipv6: ipv6)
-        if var ttl = timeToLive {
-            let size = socklen_t(MemoryLayout<Int32>.size)
-            if ipv6 {
-                _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_UNICAST_HOPS, &ttl, size)
-            } else {
-                _ = setsockopt(fd, Int32(IPPROTO_IP), IP_TTL, &ttl, size)
-            }
-        }
+        if let ttl = timeToLive { RawSocket.setTimeToLive(fd, ttl, ipv6: ipv6) }
         let bound = local.withSockAddr { pointer, size in bind(fd, pointer, socklen_t(size)) }
         let connected = bound == 0 ? target.withSockAddr { pointer, size in connect(fd, pointer, socklen_t(size)) } : -1
         guard connected == 0 else {
@@ -54,8 +51,7 @@ final class DatagramSocket: Sendable {
         while true {
             let remaining = (deadline - .now()).nanoseconds / 1000
             guard remaining > 0, !isInterrupted else { return .silent }
-            var timeout = timeval(tv_sec: Int(remaining / 1_000_000), tv_usec: Int(remaining % 1_000_000))
-            _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            RawSocket.setReceiveTimeout(fd, microseconds: remaining)
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if isInterrupted { throw ProbeFailure.cancelled }
             if count >= 0 {

@@ -24,4 +24,21 @@ enum RawSocket {
         #endif
         return (socket(family, type, 0), ipv6)
     }
+
+    /// `IP_TTL` / `IPV6_UNICAST_HOPS`: how many routers the socket's packets may cross (`trace`).
+    static func setTimeToLive(_ fd: Int32, _ ttl: Int32, ipv6: Bool) {
+        var value = ttl
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        if ipv6 {
+            _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_UNICAST_HOPS, &value, size)
+        } else {
+            _ = setsockopt(fd, Int32(IPPROTO_IP), IP_TTL, &value, size)
+        }
+    }
+
+    /// `SO_RCVTIMEO`: a blocking receive returns EAGAIN after `microseconds`.
+    static func setReceiveTimeout(_ fd: Int32, microseconds: Int64) {
+        var timeout = timeval(tv_sec: Int(microseconds / 1_000_000), tv_usec: Int(microseconds % 1_000_000))
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
 }

@@ -117,13 +117,7 @@ enum SocketDialer {
         if var segment = options.maximumSegmentSize {
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_MAXSEG, &segment, size)
         }
-        if var ttl = options.timeToLive {
-            if ipv6 {
-                _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_UNICAST_HOPS, &ttl, size)
-            } else {
-                _ = setsockopt(fd, Int32(IPPROTO_IP), IP_TTL, &ttl, size)
-            }
-        }
+        if let ttl = options.timeToLive { RawSocket.setTimeToLive(fd, ttl, ipv6: ipv6) }
         if let source = options.source {
             let result = source.withSockAddr { pointer, length in bind(fd, pointer, socklen_t(length)) }
             guard result == 0 else { throw Failure(errorNumber: errno, report: nil) }
