@@ -79,6 +79,34 @@ import Testing
         ])
     }
 
+    /// Each entry of communities, users and trap_sinks is refused where it is written.
+    @Test func entriesAreRefusedWhereTheyStand() throws {
+        let errors = try Self.read("""
+        snmp:
+          communities: [{ source: 10.0.0.0/8 }]
+          users: [{ name: nms, auth_pass: short }]
+          trap_sinks:
+            - "udp:192.0.2.5:162"
+            - { address: "udp:192.0.2.5:162", community: public }
+            - { address: "udp:192.0.2.5:162", community: "a b" }
+            - { community: traps }
+            - { address: "udp:192.0.2.5:162" }
+        """).1
+        #expect(errors.map(\.description) == [
+            "site.yaml:2:17: snmp.communities[0]: a community needs 'name'",
+            "site.yaml:3:35: snmp.users[0].auth_pass: SNMPv3 passphrases need at least 8 characters",
+            "site.yaml:5:7: snmp.trap_sinks[0]: trap sink 'udp:192.0.2.5:162' has no community; write { address: udp:192.0.2.5:162, community: NAME } with a community of its own (not a read community)",
+            "site.yaml:6:50: snmp.trap_sinks[1].community: 'public' is everyone's default community; give the trap receiver a community of its own",
+            "site.yaml:7:50: snmp.trap_sinks[2].community: 'a b' has characters a net-snmp configuration line cannot carry (letters, digits and ._-:/[]@ only)",
+            "site.yaml:8:7: snmp.trap_sinks[3]: a trap sink needs 'address', e.g. udp:192.0.2.5:162",
+            "site.yaml:9:7: snmp.trap_sinks[4]: trap sink 'udp:192.0.2.5:162' has no community; add community: NAME, one of its own (not a read community)",
+        ])
+        #expect(try Self.read("snmp: { users: [{ auth_pass: secret123 }] }").1.map(\.description) == [
+            "site.yaml:1:17: snmp.users[0]: a user needs 'name' and 'auth_pass'",
+        ])
+        #expect(try Self.read("snmp: { communities: [{ name: pm, source: 10.0.0.1/8 }] }").1.count == 1)
+    }
+
     /// The rules a file cannot break (its reader refuses the value first) hold for a
     /// configuration built in code too: SNMPAgent.bind() refuses to start on them.
     @Test func validateCoversConfigurationsBuiltInCode() {
