@@ -12,7 +12,8 @@ set -eu
 runs=${RUNS:-1000000}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/portmatrix-fuzz.XXXXXX")}
-mkdir -p "$work"
+# Absolute: each fuzzer runs from $work/empty.
+mkdir -p "$work"; work=$(cd "$work" && pwd)
 names=${*:-"dns ldap sntp pyzor smtp http-head proxy-reply nrpe nrpe-config configuration"}
 swiftc_fuzz="swiftc -O -sanitize=fuzzer,address -parse-as-library"
 codecs="$(ls "$root"/Sources/PortMatrixEngine/Probes/Codecs/*.swift) $root/Sources/PortMatrixEngine/Transport/PeerText.swift"
