@@ -17,8 +17,6 @@ struct AgentLifecycleTests {
         result.status != 0 && (result.stdout + result.stderr).contains("Connection refused")
     }
 
-    static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-
     /// The site: licence-ssh probes `sshPort` with plain TCP; `greet` is an external command;
     /// `slow` touches `marker` and answers once the test creates `marker.go`.
     static func site(listen: [Int], sshPort: Int, greeting: String, extra: String = "", marker: String = "/dev/null") -> String {
@@ -52,7 +50,7 @@ struct AgentLifecycleTests {
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
         defer { agent.terminate(signal: SIGKILL) }
         let up = eventually(timeout: 30, every: 0.3) { Self.nrpe(first, ["-c", "check_path", "-a", "licence-ssh"]).status == 0 }
-        try #require(up, "agent not up: \(Self.text(log))")
+        try #require(up, "agent not up: \(CLIRunner.text(log))")
 
         // check_nrpe runs without pause through both reloads; every answer must be a greeting.
         let answers = Mutex<[CLIRunner.Result]>([])
@@ -69,8 +67,8 @@ struct AgentLifecycleTests {
         try Self.site(listen: [first], sshPort: closed, greeting: "bonjour", extra: "schedlue: { interval: 5s }")
             .write(to: config, atomically: true, encoding: .utf8)
         kill(agent.pid, SIGHUP)
-        #expect(eventually(timeout: 20) { Self.text(log).contains("reload refused") }, "\(Self.text(log))")
-        #expect(Self.text(log).contains("portmatrix.yaml:12:1: schedlue: unknown key 'schedlue' at the top level; did you mean 'schedule'?"))
+        #expect(eventually(timeout: 20) { CLIRunner.text(log).contains("reload refused") }, "\(CLIRunner.text(log))")
+        #expect(CLIRunner.text(log).contains("portmatrix.yaml:12:1: schedlue: unknown key 'schedlue' at the top level; did you mean 'schedule'?"))
         #expect(Self.nrpe(first, ["-c", "greet"]).stdout == "hello\n")
         #expect(Self.nrpe(second, ["-c", "greet"]).status != 0, "the refused file's second listener must not open")
         #expect(Self.nrpe(first, ["-c", "check_path", "-a", "licence-ssh"]).status == 0)
@@ -82,7 +80,7 @@ struct AgentLifecycleTests {
         try Self.site(listen: [first, second], sshPort: closed, greeting: "bonjour", extra: statusEndpoint)
             .write(to: config, atomically: true, encoding: .utf8)
         kill(agent.pid, SIGHUP)
-        #expect(eventually(timeout: 20) { Self.text(log).contains("reloaded") }, "\(Self.text(log))")
+        #expect(eventually(timeout: 20) { CLIRunner.text(log).contains("reloaded") }, "\(CLIRunner.text(log))")
         #expect(Self.nrpe(first, ["-c", "greet"]).stdout == "bonjour\n")
         #expect(Self.nrpe(second, ["-c", "greet"]).stdout == "bonjour\n")
         #expect(metrics() == 0, "the status endpoint listens after the reload")
@@ -101,7 +99,7 @@ struct AgentLifecycleTests {
             #expect(answer.status == 0 && ["hello\n", "bonjour\n"].contains(answer.stdout),
                     "check_nrpe during reloads: \(answer.status) \(answer.stdout) \(answer.stderr)")
         }
-        #expect(Self.text(log).contains("kept=[\"127.0.0.1:\(first)\"]"), "the unchanged listener stays open")
+        #expect(CLIRunner.text(log).contains("kept=[\"127.0.0.1:\(first)\"]"), "the unchanged listener stays open")
 
         // Removed: only the second listener remains.
         try Self.site(listen: [second], sshPort: closed, greeting: "bonjour").write(to: config, atomically: true, encoding: .utf8)
@@ -112,12 +110,12 @@ struct AgentLifecycleTests {
         // `listen: []` turns NRPE off only at the next restart; until then it keeps serving.
         try Self.site(listen: [], sshPort: closed, greeting: "bonjour").write(to: config, atomically: true, encoding: .utf8)
         kill(agent.pid, SIGHUP)
-        #expect(eventually(timeout: 20) { Self.text(log).contains("NRPE listener stops with the next restart") }, "\(Self.text(log))")
+        #expect(eventually(timeout: 20) { CLIRunner.text(log).contains("NRPE listener stops with the next restart") }, "\(CLIRunner.text(log))")
         #expect(Self.nrpe(second, ["-c", "greet"]).stdout == "bonjour\n")
 
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)
-        #expect(Self.text(log).contains("stopped"))
+        #expect(CLIRunner.text(log).contains("stopped"))
     }
 
     @Test func sigtermAnswersTheRequestInFlightThenExits() throws {
@@ -137,7 +135,7 @@ struct AgentLifecycleTests {
         // The command finishes only now, so SIGTERM surely came while it ran.
         try Data().write(to: URL(fileURLWithPath: marker.path + ".go"))
         #expect(client.wait(timeout: 30) == 0)
-        #expect(Self.text(output) == "slept\n")
+        #expect(CLIRunner.text(output) == "slept\n")
         #expect(agent.wait(timeout: 30) == 0)
         #expect(Self.refused(Self.nrpe(port, ["-c", "greet"])), "no listener after the stop")
     }
@@ -176,13 +174,13 @@ struct AgentLifecycleTests {
             path = Self.nrpe(nrpePort, tls: true, ["-c", "check_path", "-a", "licence-ssh"])
             return path.status == 0
         }
-        #expect(up, "TLS check_nrpe and the ssh probe after the drop: \(path.stdout) \(path.stderr)\n\(Self.text(log))")
-        #expect(Self.text(log).contains("running as nobody"))
+        #expect(up, "TLS check_nrpe and the ssh probe after the drop: \(path.stdout) \(path.stderr)\n\(CLIRunner.text(log))")
+        #expect(CLIRunner.text(log).contains("running as nobody"))
 
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(agent.pid)/task")
         #expect(!tasks.isEmpty)
         for task in tasks {
-            let status = Self.text(URL(fileURLWithPath: "/proc/\(agent.pid)/task/\(task)/status"))
+            let status = CLIRunner.text(URL(fileURLWithPath: "/proc/\(agent.pid)/task/\(task)/status"))
             let ids = status.split(separator: "\n").filter { $0.hasPrefix("Uid:") || $0.hasPrefix("Gid:") }
             #expect(ids.count == 2)
             for line in ids {

@@ -61,7 +61,7 @@ struct AgentProcessTests {
             agentText = (try? CheckNRPE.run(nrpePort, ["-c", "check_agent"]).stdout) ?? ""
             return agentText.hasPrefix("PORTMATRIX OK") && agentText.contains("AgentX connected")
         }
-        #expect(ready, "check_agent: \(agentText)\nlog: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        #expect(ready, "check_agent: \(agentText)\nlog: \(CLIRunner.text(log))")
 
         let total = try CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "public", "-On", "-Oqv", "127.0.0.1:\(snmpPort)", "\(Self.pmRoot).1.1.2.0"])
         #expect(total.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(try CLIRunner.profilePathCount())")
@@ -96,7 +96,7 @@ struct AgentProcessTests {
         // The peer stops: licence-ssh goes ok -> critical, and snmpd forwards pmPathStatusChange.
         let path = try CheckNRPE.run(nrpePort, ["-c", "check_path", "-a", "licence-ssh"])
         #expect(path.stdout.hasPrefix("PORTMATRIX OK - licence-ssh"), "\(path.stdout)")
-        let trapsBefore = ((try? String(contentsOf: traps, encoding: .utf8)) ?? "").count
+        let trapsBefore = CLIRunner.text(traps).count
         peer.close()
         peerOpen = false
         var critical = path
@@ -110,7 +110,7 @@ struct AgentProcessTests {
         let notification = "\(Self.pmRoot).0.1"
         var newTraps = ""
         let trapped = eventually(timeout: 30, every: 0.3) {
-            newTraps = String(((try? String(contentsOf: traps, encoding: .utf8)) ?? "").dropFirst(trapsBefore))
+            newTraps = String(CLIRunner.text(traps).dropFirst(trapsBefore))
             return newTraps.contains(notification) && newTraps.contains("\"licence-ssh\"")
         }
         #expect(trapped, "no pmPathStatusChange for licence-ssh after the peer stopped: \(newTraps)")

@@ -58,4 +58,7 @@ struct CLIRunner {
 
     /// A fresh temporary folder for one test.
     static func temporaryDirectory() throws -> URL { try makeTestDirectory() }
+
+    /// What a log or output file holds so far; empty while it does not exist yet.
+    static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 }

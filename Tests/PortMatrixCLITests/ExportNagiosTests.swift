@@ -181,7 +181,7 @@ struct ExportNagiosTests {
                     && (service["plugin_output"] ?? "").hasPrefix(value.output)
             }
         }
-        #expect(nagios.isRunning, "nagios4 ended: \((try? String(contentsOf: core.dir.appendingPathComponent("nagios.out"), encoding: .utf8)) ?? "")")
+        #expect(nagios.isRunning, "nagios4 ended: \(CLIRunner.text(core.dir.appendingPathComponent("nagios.out")))")
         #expect(Set(recorded.keys) == Set(expected.keys))
         for (key, value) in expected.sorted(by: { $0.key < $1.key }) {
             let service = recorded[key] ?? [:]
@@ -190,12 +190,12 @@ struct ExportNagiosTests {
             #expect((service["plugin_output"] ?? "").hasPrefix(value.output), "\(key): \(service["plugin_output"] ?? "-")")
         }
         if !settled {
-            Issue.record("nagios.log:\n\((try? String(contentsOf: core.logFile, encoding: .utf8)) ?? "")")
+            Issue.record("nagios.log:\n\(CLIRunner.text(core.logFile))")
         }
 
         kill(nagios.pid, SIGTERM)
         #expect(nagios.wait(timeout: 30) == 0)
-        #expect(((try? String(contentsOf: core.logFile, encoding: .utf8)) ?? "").contains("Caught SIGTERM, shutting down"))
+        #expect(CLIRunner.text(core.logFile).contains("Caught SIGTERM, shutting down"))
     }
 
     /// A lab profile whose path id, function and description hold every character Nagios,

@@ -13,8 +13,6 @@ struct HostileInputTests {
         try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: log.deletingLastPathComponent(), output: log)
     }
 
-    func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-
     /// Before: every trap went out with the first read community (or `public`), so a trap
     /// receiver, or anyone on its path, learnt a credential that reads the MIB.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/snmptrapd")))
@@ -37,7 +35,7 @@ struct HostileInputTests {
                                                                            "-F", "%P %v\n", "udp:127.0.0.1:\(port)"],
                                                    environment: ["SNMP_PERSISTENT_DIR": state.path, "MIBS": ""], in: dir, output: log)))
         }
-        #expect(eventually(timeout: 10) { receivers.allSatisfy { text($0.log).contains("NET-SNMP version") } })
+        #expect(eventually(timeout: 10) { receivers.allSatisfy { CLIRunner.text($0.log).contains("NET-SNMP version") } })
         let config = dir.appendingPathComponent("agent.yaml")
         try """
         roles: [appliance]
@@ -71,20 +69,20 @@ struct HostileInputTests {
             let status = (try? CLIRunner.tool("/usr/bin/snmpget", ["-v2c", "-c", "pmread", "-On", "-Oqv", "127.0.0.1:\(snmpPort)", "\(Self.pmRoot).1.2.1.8.\(index)"]))?.stdout
             return status?.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
         }
-        try #require(ready, "licence-ssh never ok: \(text(log))")
+        try #require(ready, "licence-ssh never ok: \(CLIRunner.text(log))")
         peer.close()
         peerOpen = false
         // ok -> critical: pmPathStatusChange to both sinks, with trapsecret.
         let own = receivers[0].log, read = receivers[1].log
-        let arrived = eventually(timeout: 30, every: 0.3) { text(own).contains("\"licence-ssh\"") }
-        #expect(arrived, "no trap at the sink: \(text(own))\n\(text(log))")
-        let line = text(own).split(separator: "\n").first { $0.contains("\"licence-ssh\"") } ?? ""
+        let arrived = eventually(timeout: 30, every: 0.3) { CLIRunner.text(own).contains("\"licence-ssh\"") }
+        #expect(arrived, "no trap at the sink: \(CLIRunner.text(own))\n\(CLIRunner.text(log))")
+        let line = CLIRunner.text(own).split(separator: "\n").first { $0.contains("\"licence-ssh\"") } ?? ""
         #expect(line.hasPrefix("TRAP2, SNMP v2c, community trapsecret "), "\(line)")
         #expect(line.contains(".\(Self.pmRoot).0.1"))
         // Sent in the same moment to the receiver that knows only the read community: nothing.
-        #expect(eventually(timeout: 5) { text(log).contains("licence-ssh: ok -> critical") })
-        #expect(!text(read).contains(Self.pmRoot), "\(text(read))")
-        #expect(!text(read).contains("pmread"))
+        #expect(eventually(timeout: 5) { CLIRunner.text(log).contains("licence-ssh: ok -> critical") })
+        #expect(!CLIRunner.text(read).contains(Self.pmRoot), "\(CLIRunner.text(read))")
+        #expect(!CLIRunner.text(read).contains("pmread"))
     }
 
     @Test func validateRefusesASinkWithoutItsOwnCommunity() throws {
@@ -132,12 +130,12 @@ struct HostileInputTests {
         }
         let url = "http://127.0.0.1:\(statusPort)/status.json"
         let up = try await pollUntil(timeout: 20, every: 0.2) { try await curl([url]) == "200" }
-        try #require(up, "\(text(log))")
+        try #require(up, "\(CLIRunner.text(log))")
         #expect(try await curl(["--resolve", "evil.example:\(statusPort):127.0.0.1", "http://evil.example:\(statusPort)/status.json"]) == "421")
         #expect(try await curl(["-H", "Host: evil.example", url]) == "421")
         #expect(try await curl(["-H", "Host: 192.0.2.1:\(statusPort)", url]) == "421")
         #expect(try await curl(["--resolve", "localhost:\(statusPort):127.0.0.1", "http://localhost:\(statusPort)/metrics"]) == "200")
-        #expect(text(log).contains("refused 127.0.0.1"), "one log line per refusal")
+        #expect(CLIRunner.text(log).contains("refused 127.0.0.1"), "one log line per refusal")
 
         // A reload that opens it to a monitoring network: IP literals and a chosen name answer.
         try (base + """
@@ -146,7 +144,7 @@ struct HostileInputTests {
         """).write(to: config, atomically: true, encoding: .utf8)
         kill(agent.pid, SIGHUP)
         let opened = try await pollUntil(timeout: 20, every: 0.2) { try await curl(["-H", "Host: 192.0.2.1:\(statusPort)", url]) == "200" }
-        #expect(opened, "\(text(log))")
+        #expect(opened, "\(CLIRunner.text(log))")
         #expect(try await curl(["-H", "Host: status.example.internal", url]) == "200")
         #expect(try await curl(["-H", "Host: evil.example", url]) == "421")
     }
@@ -198,15 +196,15 @@ struct HostileInputTests {
             try await runTool("/usr/bin/curl", ["-s", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}", url]).stdout == "200"
         }
         let up = try await pollUntil(timeout: 20, every: 0.2) { try await served() }
-        try #require(up, "\(text(log))")
+        try #require(up, "\(CLIRunner.text(log))")
         for (count, file) in hostile.enumerated() {
             try FileManager.default.removeItem(at: config)
             try FileManager.default.copyItem(at: dir.appendingPathComponent(file.name), to: config)
             kill(agent.pid, SIGHUP)
             #expect(eventually(timeout: 20, every: 0.2) {
-                text(log).components(separatedBy: "reload refused, the running configuration stays").count - 1 == count + 1
-            }, "\(file.name): \(text(log))")
-            #expect(text(log).contains("\(config.path)\(file.message)"), "\(file.name)")
+                CLIRunner.text(log).components(separatedBy: "reload refused, the running configuration stays").count - 1 == count + 1
+            }, "\(file.name): \(CLIRunner.text(log))")
+            #expect(CLIRunner.text(log).contains("\(config.path)\(file.message)"), "\(file.name)")
             #expect(try await served(), "\(file.name): the running configuration stays")
         }
         #expect(agent.isRunning)

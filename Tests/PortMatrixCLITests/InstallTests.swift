@@ -126,7 +126,7 @@ struct InstallTests {
             answer = (try? CheckNRPE.run(port, ["-c", "_NRPE_CHECK"])) ?? answer
             return answer.status == 0
         }
-        #expect(up, "\(answer.stdout)\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        #expect(up, "\(answer.stdout)\n\(CLIRunner.text(log))")
         let status = (try? String(contentsOfFile: "/proc/\(agent.pid)/status", encoding: .utf8)) ?? ""
         #expect(status.contains("Uid:\t65534\t65534\t65534\t65534"), "\(status)")
         #expect(status.contains("CapEff:\t0000000000000400"), "CAP_NET_BIND_SERVICE (bit 10) and nothing else")

@@ -33,8 +33,6 @@ struct ListenerPolicyTests {
         (try? CLIRunner.tool("/usr/bin/curl", ["-sf", "--max-time", "10", "-o", "/dev/null", "http://127.0.0.1:\(port)/metrics"]))?.status == 0
     }
 
-    static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-
     @Test func sighupKeepsClosesAndBindsBothServersListenersAndLogsWhatCannotBind() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -46,7 +44,7 @@ struct ListenerPolicyTests {
         let log = dir.appendingPathComponent("agent.log")
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
         defer { agent.terminate(signal: SIGKILL) }
-        try #require(eventually(timeout: 30, every: 0.3) { Self.greets(nrpeKept) && Self.serves(statusKept) }, "agent not up: \(Self.text(log))")
+        try #require(eventually(timeout: 30, every: 0.3) { Self.greets(nrpeKept) && Self.serves(statusKept) }, "agent not up: \(CLIRunner.text(log))")
         #expect(Self.greets(nrpeRemoved) && Self.serves(statusRemoved))
 
         // A keep-alive connection to the status endpoint's unchanged address, open across the reload.
@@ -56,13 +54,13 @@ struct ListenerPolicyTests {
         try Self.site(nrpe: [nrpeKept, takenNRPE.port, nrpeAdded], status: [statusKept, takenStatus.port, statusAdded])
             .write(to: config, atomically: true, encoding: .utf8)
         kill(agent.pid, SIGHUP)
-        #expect(eventually(timeout: 20) { Self.text(log).contains("reloaded") }, "\(Self.text(log))")
+        #expect(eventually(timeout: 20) { CLIRunner.text(log).contains("reloaded") }, "\(CLIRunner.text(log))")
         // The connection accepted before the reload still answers on the same socket (asked at
         // once: an idle keep-alive connection is closed after the 10 s request timeout).
         try held.write("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         let (answers, closed) = try Self.readAll(held)
         #expect(closed && answers.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 2, "\(answers.prefix(400))")
-        let output = Self.text(log)
+        let output = CLIRunner.text(log)
         #expect(output.contains("NRPE: cannot listen on 127.0.0.1:\(takenNRPE.port): Address already in use (the other listen addresses apply)"), "\(output)")
         #expect(output.contains("status endpoint: cannot listen on 127.0.0.1:\(takenStatus.port): Address already in use (the other listen addresses apply)"), "\(output)")
         #expect(!output.contains("reload refused"), "\(output)")

@@ -101,7 +101,7 @@ struct MonitoringFormatsTests {
         let log = dir.appendingPathComponent("agent.log")
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: log.deletingLastPathComponent(), output: log)
         defer { agent.terminate(signal: SIGKILL) }
-        func agentLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func agentLog() -> String { CLIRunner.text(log) }
         func lines(_ text: String) -> Int { agentLog().components(separatedBy: "\n").filter { $0.contains(text) }.count }
         func cycles() async throws -> Int {
             let json = try await runTool("/usr/bin/curl", ["-sS", "--max-time", "5", "http://127.0.0.1:\(statusPort)/status.json"])

@@ -8,8 +8,6 @@ import Testing
 /// state, and a missing default user is never silently root. Real check_nrpe, loopback only.
 @Suite(.serialized, .enabled(if: geteuid() == 0 && CheckNRPE.isInstalled))
 struct PrivilegeTests {
-    static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-
     /// A small site: NRPE on `nrpePort` with `check_id` (the uid the command runs as), SNMP in
     /// master mode on `snmpPort` with its state in `snmpState`.
     static func site(nrpePort: Int, snmpPort: Int, snmpState: String, nrpe: String = "tls: { mode: off }",
@@ -45,12 +43,12 @@ struct PrivilegeTests {
             var info = stat()
             guard lstat(url.path, &info) == 0 else { return false }
             return info.st_uid == 0 && info.st_gid == 0 && info.st_mode & 0o7777 == 0o600
-                && PrivilegeTests.text(url) == Self.content
+                && CLIRunner.text(url) == Self.content
         }
         var describe: String {
             var info = stat()
             _ = lstat(url.path, &info)
-            return "uid \(info.st_uid) gid \(info.st_gid) mode \(String(info.st_mode & 0o7777, radix: 8)) content \(PrivilegeTests.text(url).debugDescription)"
+            return "uid \(info.st_uid) gid \(info.st_gid) mode \(String(info.st_mode & 0o7777, radix: 8)) content \(CLIRunner.text(url).debugDescription)"
         }
     }
 
@@ -61,7 +59,7 @@ struct PrivilegeTests {
             let path = directory.appendingPathComponent(name).path
             var info = stat()
             guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1 else { return false }
-            return text(URL(fileURLWithPath: path)).contains("pm-root-secret-line")
+            return CLIRunner.text(URL(fileURLWithPath: path)).contains("pm-root-secret-line")
         }
     }
 
@@ -103,7 +101,7 @@ struct PrivilegeTests {
         while hammers.contains(where: { !$0.isFinished }) { usleep(10_000) }
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)
-        #expect(answered, "log: \(Self.text(log))")
+        #expect(answered, "log: \(CLIRunner.text(log))")
 
         let heard = answers.withLock { $0 }
         let served = heard.filter { $0.status == 0 }
@@ -123,7 +121,7 @@ struct PrivilegeTests {
         let log = dir.appendingPathComponent("agent-\(UUID().uuidString).log")
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: dir, output: log)
         let status = agent.wait(timeout: timeout)
-        return (status, text(log))
+        return (status, CLIRunner.text(log))
     }
 
     /// A state directory as an earlier start left it: the run user's, mode 0700.
@@ -157,7 +155,7 @@ struct PrivilegeTests {
             answer = (try? CheckNRPE.run(nrpePort, tls: true, ["-c", "check_id"])) ?? answer
             return answer.status == 0
         }
-        #expect(up, "\(answer.stdout) \(answer.stderr)\n\(Self.text(log))")
+        #expect(up, "\(answer.stdout) \(answer.stderr)\n\(CLIRunner.text(log))")
         #expect(answer.stdout == "65534\n")
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)
@@ -250,7 +248,7 @@ struct PrivilegeTests {
         #expect(eventually(timeout: 30, every: 0.2) {
             answer = (try? CheckNRPE.run(nrpePort, ["-c", "check_id"])) ?? answer
             return answer.status == 0
-        }, "\(Self.text(log))")
+        }, "\(CLIRunner.text(log))")
         #expect(answer.stdout == "0\n", "agent.user: root keeps root")
         kill(agent.pid, SIGTERM)
         #expect(agent.wait(timeout: 20) == 0)

@@ -30,7 +30,7 @@ struct StatusEndpointTests {
         let agent = try CLIRunner.spawn(CLIRunner.executable.path, ["agent", "--config", config.path], in: log.deletingLastPathComponent(), output: log)
         defer { agent.terminate(signal: SIGKILL) }
         let base = "http://127.0.0.1:\(statusPort)"
-        func agentLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func agentLog() -> String { CLIRunner.text(log) }
 
         // Up once /status.json reports a finished cycle.
         var document: [String: Any] = [:]

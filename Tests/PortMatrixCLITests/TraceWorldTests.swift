@@ -202,7 +202,7 @@ struct TraceWorldTests {
         let (ip, arguments) = world.inGateway([CLIRunner.executable.path, "agent", "--config", file.path])
         let agent = try CLIRunner.spawn(ip, arguments, in: dir, output: log)
         defer { agent.terminate(signal: SIGKILL) }
-        func agentLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func agentLog() -> String { CLIRunner.text(log) }
         func inGateway(_ tool: String, _ arguments: [String]) throws -> CLIRunner.Result {
             let (ip, command) = world.inGateway([tool] + arguments)
             return try CLIRunner.tool(ip, command)

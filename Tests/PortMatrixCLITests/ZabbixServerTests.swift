@@ -131,7 +131,7 @@ struct ZabbixServerTests {
             return !applicable.isEmpty && applicable.keys.allSatisfy { values["portmatrix.path.status[\($0)]"] != nil }
                 && values["portmatrix.compliance"] != nil
         }
-        let agentLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let agentLog = CLIRunner.text(log)
         let serverLog = (Self.environment["PORTMATRIX_ZABBIX_DIR"]).flatMap { try? String(contentsOfFile: $0 + "/server/zabbix_server.log", encoding: .utf8) }
         try #require(complete, "Zabbix has \(values.keys.sorted()) for \(applicable.keys.sorted()); agent log: \(agentLog)\nserver log tail: \(serverLog?.suffix(3000) ?? "")")
 
