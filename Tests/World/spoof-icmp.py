@@ -8,7 +8,7 @@ TO:sport -> TARGET:DPORT for every sport in [SPORT-LOW, SPORT-HIGH] with a rando
 sequence number: what an attacker on the path who knows the 4-tuple, but not the
 sequence number, can send. The kernel must drop all of them (out-of-window ICMP).
 """
-import os, random, socket, struct, sys, time
+import random, socket, struct, sys, time
 
 
 def checksum(data):
@@ -28,6 +28,8 @@ def quoted(src, dst, sport, dport):
 
 
 def main():
+    if len(sys.argv) != 8:
+        sys.exit("usage: spoof-icmp.py FROM TO TARGET DPORT SPORT-LOW SPORT-HIGH SECONDS")
     frm, to, target, dport, low, high, seconds = sys.argv[1:8]
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     raw.bind((frm, 0))
