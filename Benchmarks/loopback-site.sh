@@ -1,5 +1,5 @@
-# The site whose every probed path is on a loopback peer of Tests/Peers (as in
-# Tests/PortMatrixCLITests/LoopbackSiteTests.swift), for Benchmarks/Soak and Benchmarks/NRPE.
+# The site whose every probed path is on a loopback peer of Tests/Peers (modelled on
+# Tests/PortMatrixCLITests/LoopbackSiteTests.swift, which differs in a few options), for Benchmarks/Soak and Benchmarks/NRPE.
 # Sourced, never run. loopback_site prints its YAML from the variables of a sourced
 # peers.env; the caller appends what it measures with: schedule, nrpe, snmp, agent...
 loopback_site() {
