@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PortMatrixEngineTestSupport
 import PortMatrixModel
+import PortMatrixTestSupport
 import Synchronization
 import Testing
 @testable import PortMatrixEngine
@@ -97,7 +98,7 @@ struct EvidenceTracerTests {
         for await snapshot in published where snapshot.health.cycles > cycles {
             cycles = snapshot.health.cycles
             if cycles == 1 {
-                while started.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                await pollUntil(every: 0.01) { started.withLock { $0 } >= 2 }
                 engine.reload(plan: plan)  // the next cycle, now, while both traces hang
             }
             if cycles == 2 { break }
@@ -124,7 +125,7 @@ struct EvidenceTracerTests {
         let all = Shared(0)
         let running = Task { await tracer.run(store: engine.store) { all.withLock { $0 += 1 } } }
         tracer.resultsChanged()
-        while all.withLock({ $0 }) < 5 { try await Task.sleep(for: .milliseconds(10)) }
+        await pollUntil(every: 0.01) { all.withLock { $0 } >= 5 }
         running.cancel()
         await running.value
         #expect(counts.withLock { $0.most } == 2)
