@@ -3,13 +3,14 @@ import Testing
 
 /// `portmatrix trace` refuses what it cannot trace, exit 2 with the reason, before sending anything.
 @Suite struct TraceCommandTests {
-    func run(_ arguments: [String]) throws -> CLIRunner.Result {
+    func run(_ arguments: [String], site extra: String = "") throws -> CLIRunner.Result {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("site.yaml")
         try """
         choices: { dns: internal }
         hosts: { email-server: ["127.0.0.1:1", "mail.example.test"], name-server-internal: ["127.0.0.1"] }
+        \(extra)
         """.write(to: file, atomically: true, encoding: .utf8)
         return try CLIRunner.run(["trace"] + arguments + ["--config", file.path])
     }
@@ -63,6 +64,15 @@ import Testing
         let result = try run(["smtp-to-mailserver", "--target", "mail.example.test"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("mail.example.test does not resolve"), "\(result.stderr)")
+    }
+
+    /// A source_address this host does not have: the socket cannot bind, so nothing is sent; an
+    /// error (exit 3) naming the check, not a verdict about the network.
+    @Test func sourceAddressNotLocalIsAnError() throws {
+        let result = try run(["smtp-to-mailserver", "--target", "127.0.0.1:1"], site: "source_address: 192.0.2.77")
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("trace 127.0.0.1:1 (tcp/1): source address is not local"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
     }
 
     /// Loopback: the target answers at hop 1; a closed port is refused, which counts as reached.
