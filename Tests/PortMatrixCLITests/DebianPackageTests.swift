@@ -1,6 +1,5 @@
 import Foundation
 import PortMatrixTestSupport
-import Synchronization
 import Testing
 
 /// The Debian package (`scripts/build-deb`, what `make deb` runs) made from the binary the
@@ -13,9 +12,7 @@ struct DebianPackageTests {
     /// One package for the suite, in a folder removed when the test process exits.
     static let built: Result<Built, PackageError> = {
         do {
-            let dir = try CLIRunner.temporaryDirectory()
-            atexit { DebianPackageTests.removeFolders() }
-            folders.withLock { $0.append(dir) }
+            let dir = URL(fileURLWithPath: makeTemporaryDirectory("portmatrix-deb"))
             let binary = try DebianPackageTools.selfContained(CLIRunner.executable, in: dir)
             let build = try CLIRunner.tool(CLIRunner.repository.appendingPathComponent("scripts/build-deb").path, [],
                                            environment: ["BINARY": binary.path, "OUT": dir.path, "COMPRESSION": "gzip"],
@@ -31,8 +28,6 @@ struct DebianPackageTests {
     /// The package and the self-contained binary it was made from (before strip).
     struct Built { let deb: URL; let binary: URL }
     static var package: Result<URL, PackageError> { built.map(\.deb) }
-    static let folders = Mutex<[URL]>([])
-    static func removeFolders() { for dir in folders.withLock({ $0 }) { try? FileManager.default.removeItem(at: dir) } }
 
     static func field(_ name: String, of deb: URL) throws -> String {
         try CLIRunner.tool("/usr/bin/dpkg-deb", ["-f", deb.path, name]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
