@@ -62,31 +62,24 @@ public final class Engine: Sendable {
             while await group.next() != nil { launch() }
         }
         store.cycleFinished(start: start, duration: (ContinuousClock.now - clock).seconds, listeners: listeners?.report)
-        if let onPublish { return publish(to: onPublish) }
-        return publish()
+        return publish(to: onPublish)
     }
 
-    /// Publishes and tells `onPublish`, one publisher at a time: the cycle, the tracer and the
-    /// staleness republish run concurrently, and a front end that heard an older snapshot after
-    /// a newer one would serve it until the next publish.
+    /// Publishes, logs each path status change it brought and tells `onPublish`, one publisher
+    /// at a time: the cycle, the tracer and the staleness republish run concurrently, and a
+    /// front end that heard an older snapshot after a newer one would serve it until the next
+    /// publish. The one place changes are logged, whatever published (a cycle, a reload, the
+    /// staleness republish).
     @discardableResult
-    public func publish(to onPublish: @Sendable ([PathStatusChange], Snapshot) -> Void) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
+    public func publish(to onPublish: (@Sendable ([PathStatusChange], Snapshot) -> Void)?) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
         publishing.withLock { _ in
-            let published = publish()
-            onPublish(published.changes, published.snapshot)
+            let published = store.publish()
+            for change in published.changes {
+                logger.notice("path \(change.pathID): \(change.old.rawValue) -> \(change.new.rawValue): \(change.message)")
+            }
+            onPublish?(published.changes, published.snapshot)
             return published
         }
-    }
-
-    /// Publishes a snapshot and logs each path status change it brought: the one place they
-    /// are logged, whatever published (a cycle, a reload, the staleness republish).
-    @discardableResult
-    private func publish() -> (snapshot: Snapshot, changes: [PathStatusChange]) {
-        let published = store.publish()
-        for change in published.changes {
-            logger.notice("path \(change.pathID): \(change.old.rawValue) -> \(change.new.rawValue): \(change.message)")
-        }
-        return published
     }
 
     /// The agent's loop: a cycle every interval, start times jittered, until cancelled.
@@ -94,7 +87,7 @@ public final class Engine: Sendable {
     /// tracer runs beside the loop: a cycle wakes it and goes on; each verdict it finds is
     /// published at once. Cancelling stops both, traces in flight included.
     public func run(onPublish: @escaping @Sendable ([PathStatusChange], Snapshot) -> Void) async {
-        publish()  // "pending" first, so the first cycle's results are changes too
+        publish(to: nil)  // "pending" first, so the first cycle's results are changes too
         await withDiscardingTaskGroup { group in
             if let tracer {
                 group.addTask { [self] in
@@ -129,7 +122,7 @@ public final class Engine: Sendable {
                        publishTo onPublish: (@Sendable ([PathStatusChange], Snapshot) -> Void)? = nil) -> (snapshot: Snapshot, changes: [PathStatusChange]) {
         store.replacePlan(plan)
         if let trace { tracer?.update(trace) }
-        let published = onPublish.map { publish(to: $0) } ?? publish()
+        let published = publish(to: onPublish)
         cycleRequested.withLock { $0 = true }
         return published
     }
