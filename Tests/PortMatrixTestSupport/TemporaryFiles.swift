@@ -1,10 +1,12 @@
 import Foundation
 import Synchronization
 
-/// A fresh folder below the temporary directory for one test, which removes it when it ends.
+/// A fresh folder below the temporary directory for one test, removed when the test process
+/// exits (a test may remove it sooner; most CLI tests do not).
 public func makeTestDirectory(_ prefix: String = "portmatrix-test") throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    TemporaryDirectories.shared.add(url.path)
     return url
 }
 
