@@ -47,6 +47,14 @@ import Testing
         #expect(result.stderr.contains("path smtp-from-mailserver is not probed from here"), "\(result.stderr)")
     }
 
+    /// A path whose target role has no hosts configured has nothing to send a packet to.
+    @Test func pathWithoutHostsHasNothingToTrace() throws {
+        let result = try run(["keyserver-ldap-internal"], site: "features: [keyserver-query]")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("path keyserver-ldap-internal has no hosts for ldap-server-internal: nothing to trace"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func skippedPathSaysWhy() throws {
         let result = try run(["smtp-in-internet"])
         #expect(result.status == 2)
