@@ -150,11 +150,10 @@ public enum HTMLReportRenderer {
     /// One row per failing probe a firewall can explain: from this host to the target's port,
     /// with the trace's verdict (the hop to look at) when there is one.
     private static func firewallChanges(_ plan: Plan, byID: [String: CheckDocument.Path]) -> String {
-        let firewallReasons: Set<String> = ["refused", "connect_timeout", "rejected", "unreachable", "mtu_blackhole", "proxy_denied", "read_timeout"]
         var rows: [String] = []
         for planned in plan.paths where planned.applies {
             for check in byID[planned.id]?.checks ?? [] where check.kind == "probe" && (check.status == "critical" || check.status == "warning") {
-                guard let reason = check.reason, firewallReasons.contains(reason) || check.observations.udp?.rawValue == "no_answer" else { continue }
+                guard let reason = check.reason, firewallReasons.contains(reason) || check.observations.udp == .noAnswer else { continue }
                 rows.append("<tr><td>\(e(planned.path.source)) (this host)</td><td>\(e(check.target))</td><td>\(e(check.transport))/\(check.port)</td><td>allow</td><td><code>\(e(planned.id))</code></td><td>\(e(reason)): \(e(check.message))\(check.trace.map { "<br>trace: \(e($0))" } ?? "")</td></tr>")
             }
         }
@@ -165,6 +164,10 @@ public enum HTMLReportRenderer {
             + "<table><thead><tr><th>Source</th><th>Destination</th><th>Service</th><th>Action</th><th>Path</th><th>Observed</th></tr></thead><tbody>"
             + rows.joined() + "</tbody></table></section>\n"
     }
+
+    /// The failure reasons a firewall on the way can cause, as the document spells them.
+    private static let firewallReasons = Set([FailureReason.refused, .connectTimeout, .rejected, .unreachable, .mtuBlackhole,
+                                              .proxyDenied, .readTimeout].map(\.rawValue))
 
     /// The SVG element only: no XML prolog or DOCTYPE inside HTML.
     static func inlineSVG(_ svg: String) -> String {
