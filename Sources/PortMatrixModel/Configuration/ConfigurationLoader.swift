@@ -81,7 +81,8 @@ public enum ConfigurationLoader {
         guard let root = reader.root(of: text) else { throw ConfigurationErrors(reader.errors) }
         let parser = ConfigurationParser(reader: reader, file: file, catalog: catalog)
         let result = reader.attempt { try parser.parse(root, sections: &sections) }
-        if !reader.errors.isEmpty { throw ConfigurationErrors(reader.errors) }
+        try reader.throwIfFailed()
+        // Not reached with nil: attempt returns nil only after recording an error.
         guard let result else { throw ConfigurationErrors(reader.errors) }
         return result
     }

@@ -12,7 +12,8 @@ public enum ProfileLoader {
         let reader = YAMLReader(file: file)
         guard let root = reader.root(of: text) else { throw ConfigurationErrors(reader.errors) }
         let profile = reader.attempt { try read(root, reader: reader, catalog: catalog) }
-        if !reader.errors.isEmpty { throw ConfigurationErrors(reader.errors) }
+        try reader.throwIfFailed()
+        // Not reached with nil: attempt returns nil only after recording an error.
         guard let profile else { throw ConfigurationErrors(reader.errors) }
         return profile
     }
