@@ -1,3 +1,4 @@
+import NIOCore
 @testable import PortMatrixEngine
 import Testing
 
@@ -47,5 +48,48 @@ import Glibc
                                               data: Self.bytes(errno: 113, origin: 2, type: 3, code: 1, offender: [0, 0]))
         #expect(report?.offender == nil)
         #expect(report?.kind == .unreachable)
+    }
+
+    /// One control message as the kernel lays it out: `cmsghdr` (size_t len, int level, int
+    /// type), the payload, padding to the size_t alignment.
+    static func controlMessage(level: Int32, type: Int32, data: [UInt8]) -> [UInt8] {
+        let header = MemoryLayout<Int>.size + 8
+        let length = header + data.count
+        var bytes = withUnsafeBytes(of: UInt(length).littleEndian) { Array($0) }
+        bytes += withUnsafeBytes(of: level.littleEndian) { Array($0) } + withUnsafeBytes(of: type.littleEndian) { Array($0) }
+        bytes += data
+        let word = MemoryLayout<Int>.size
+        return bytes + [UInt8](repeating: 0, count: (length + word - 1) / word * word - length)
+    }
+
+    /// The walk over several control messages skips foreign ones and their padding, and stops
+    /// at one whose length runs past the buffer instead of reading beyond it.
+    @Test func theControlMessageWalkSkipsForeignMessagesAndStopsAtATruncatedOne() {
+        let closed = Self.bytes(errno: UInt32(ECONNREFUSED), origin: 2, type: 3, code: 3, offender: [UInt8(AF_INET), 0, 0, 0, 127, 0, 0, 1])
+        let prohibited = Self.bytes(errno: UInt32(EHOSTUNREACH), origin: 2, type: 3, code: 13, offender: [UInt8(AF_INET), 0, 0, 0, 10, 0, 0, 1])
+        var control = Self.controlMessage(level: Int32(SOL_SOCKET), type: 29, data: [1, 2, 3, 4, 5])  // odd length: padded
+        control += Self.controlMessage(level: Int32(IPPROTO_IP), type: Int32(IP_RECVERR), data: closed)
+        control += Self.controlMessage(level: Int32(IPPROTO_IP), type: Int32(IP_RECVERR), data: prohibited)
+        let reports = control.withUnsafeBytes { SocketErrorQueue.reports(in: $0) }
+        #expect(reports.map(\.description) == ["closed, reported by 127.0.0.1 (ICMP port unreachable)",
+                                               "rejected by 10.0.0.1 (ICMP administratively prohibited)"])
+        let truncated = Array(control.dropLast(4))
+        #expect(truncated.withUnsafeBytes { SocketErrorQueue.reports(in: $0) }.count == 1, "the cut message is not read")
+    }
+
+    /// The kernel's own report, read back from a real socket: a datagram to a closed loopback
+    /// port queues ICMP port unreachable from 127.0.0.1 (DatagramFaultTests only sees `refused`,
+    /// which the errno alone would also give).
+    @Test func aClosedLoopbackPortIsReadFromTheErrorQueueWithItsSender() async throws {
+        let port = try await UDPFixture.closedPort()
+        let socket = try DatagramSocket(bindingTo: nil, connectingTo: try SocketAddress(ipAddress: "127.0.0.1", port: port))
+        defer { socket.close() }
+        do {
+            let answer = try socket.exchange([0], until: .now() + .seconds(5), port: "udp/\(port)") { _ in true }
+            Issue.record("a closed port answered: \(answer)")
+        } catch let failure as ProbeFailure {
+            #expect(failure.reason == .refused)
+            #expect(failure.message == "closed: 127.0.0.1 answered ICMP port unreachable")
+        }
     }
 }
