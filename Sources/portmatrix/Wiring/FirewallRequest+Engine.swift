@@ -24,9 +24,13 @@ extension FirewallRequest {
             traces[traced[index]] = (try? result.get()) ?? []
         }
         var rows: [Row] = []
+        // Each host is resolved once: several of its ports (or paths) would each wait out the
+        // same lookup, up to its 5 s deadline when the name does not resolve yet.
+        var resolved: [String: [String]] = [:]
         for (index, item) in items.enumerated() {
             let check = item.check
-            var addresses = await LocalRoute.addresses(of: check.host, group: group)
+            if resolved[check.host] == nil { resolved[check.host] = await LocalRoute.addresses(of: check.host, group: group) }
+            var addresses = resolved[check.host] ?? []
             if let source = check.sourceAddress, let wanted = try? SocketAddress(ipAddress: source, port: 0) {
                 addresses = addresses.filter { (try? SocketAddress(ipAddress: $0, port: 0)).map { $0.protocol == wanted.protocol } ?? false }
             }
