@@ -29,9 +29,10 @@ public enum EngineFixtures {
         return Planner(profile: profile, configuration: config).plan()
     }
 
-    public static func engine(_ plan: Plan, probes: [any Probe], listeners: (any ListenerLookup)? = nil) -> Engine {
+    public static func engine(_ plan: Plan, probes: [any Probe], listeners: (any ListenerLookup)? = nil,
+                              tracer: EvidenceTracer? = nil) -> Engine {
         let runner = CheckRunner(registry: ProbeRegistry(probes), context: ProbeContext(eventLoopGroup: group, logger: Logger(label: "test")))
-        return Engine(plan: plan, runner: runner, logger: Logger(label: "test"), listenerSource: { _ in listeners })
+        return Engine(plan: plan, runner: runner, logger: Logger(label: "test"), tracer: tracer, listenerSource: { _ in listeners })
     }
 
     /// Outcome by target host: `ok`, `refused`, `slow`, `hang` (ignores cancellation).

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import PortMatrixEngineTestSupport
 import PortMatrixModel
 import PortMatrixTestSupport
@@ -47,10 +46,7 @@ struct EvidenceTracerTests {
     }
 
     func engine(_ yaml: String = yaml, script: Script = Script(), tracer: EvidenceTracer?) throws -> Engine {
-        let runner = CheckRunner(registry: ProbeRegistry(script.probes),
-                                 context: ProbeContext(eventLoopGroup: EngineFixtures.group, logger: Logger(label: "test")))
-        return Engine(plan: try EngineFixtures.plan(yaml), runner: runner, logger: Logger(label: "test"), tracer: tracer,
-                      listenerSource: { _ in nil })
+        EngineFixtures.engine(try EngineFixtures.plan(yaml), probes: script.probes, tracer: tracer)
     }
 
     /// The running engine traces its failing checks by itself and publishes each verdict at
