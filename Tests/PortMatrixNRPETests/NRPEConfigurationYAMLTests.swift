@@ -51,6 +51,25 @@ import Testing
         ])
     }
 
+    /// Each value is refused where it is written, and the others of the section still read.
+    @Test func badValuesAreRefusedWhereTheyStand() throws {
+        let (nrpe, errors) = try Self.read("""
+        nrpe:
+          connection_timeout: 0s
+          max_connections: 0
+          commands: { check_empty: "", check_ok: /bin/true }
+          tls: { allowed_clients: [] }
+        """)
+        #expect(errors.map(\.description) == [
+            "site.yaml:2:23: nrpe.connection_timeout: must be greater than zero",
+            "site.yaml:3:20: nrpe.max_connections: 0 is out of range 1-100000",
+            "site.yaml:4:28: nrpe.commands.check_empty: must not be empty",
+            "site.yaml:5:27: nrpe.tls.allowed_clients: is empty; leave the key out to accept any client certificate that chains to ca_file",
+        ])
+        #expect(nrpe.commands == ["check_ok": "/bin/true"])
+        #expect(try Self.read("nrpe: { tls: { allowed_clients: [\"sha256:12\"] } }").1.map(\.keyPath) == ["nrpe.tls.allowed_clients[0]"])
+    }
+
     @Test func unknownKeysGetAHint() throws {
         let errors = try Self.read("nrpe: { alowed_hosts: [10.0.0.1] }").1
         #expect(errors.map(\.description) == ["site.yaml:1:9: nrpe.alowed_hosts: unknown key 'alowed_hosts' in 'nrpe'; did you mean 'allowed_hosts'?"])
