@@ -1,5 +1,6 @@
-/// `--format firewall-request`: one row per concrete check (failing ones for `check`, all for
-/// `plan`) as a firewall change an integrator can hand over: CSV with a header, or Markdown.
+/// `--format firewall-request`: one row per concrete check and address of its target (failing
+/// checks for `check`, all for `plan`) as a firewall change an integrator can hand over: CSV
+/// with a header, or Markdown.
 public struct FirewallRequest: Sendable {
     public struct Row: Sendable, Hashable {
         /// The probe's local address (the configured source address, else the one the kernel

@@ -3,8 +3,8 @@ struct AgentSettings: Sendable, Hashable {
     /// The user the agent drops to after binding its sockets as root (`agent.user`).
     static let defaultUser = "portmatrix"
 
-    /// Nil: `portmatrix` if that user exists (the install target creates it), else stay root
-    /// with a warning. `root` keeps root deliberately.
+    /// Nil: `portmatrix` (the install target creates it); a start as root refuses to run when
+    /// that user does not exist. `root` keeps root deliberately.
     var user: String?
     /// Default: the user's primary group.
     var group: String?
