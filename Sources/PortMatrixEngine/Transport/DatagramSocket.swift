@@ -7,9 +7,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A connected UDP socket with `IP_RECVERR` for one request and its answer, run on a
-/// `SocketDialer.pool` thread: blocking receives bounded by `SO_RCVTIMEO`, the ICMP error that
-/// ends the exchange read from the error queue with its sender. Only a connected socket is
+/// A connected UDP socket with `IP_RECVERR` for one request and its answer, run on a pool
+/// thread (`SocketDialer.pool` for a probe, `Tracer.threads` for a trace's hop): blocking
+/// receives bounded by `SO_RCVTIMEO`, the ICMP error that ends the exchange read from the
+/// error queue with its sender. Only a connected socket is
 /// told of ICMP errors, which is what tells "closed" apart from "silent".
 final class DatagramSocket: Sendable {
     /// Internal for `trace`'s hop (DatagramSocket+Hop), which reads the error queue itself.
