@@ -30,7 +30,7 @@ enum SocketDialer {
         var errorNumber: Int32
         /// The ICMP/ICMPv6 error that ended the connect; nil for a RST (refused), silence or a local error.
         var report: SocketErrorReport?
-        var timedOut: Bool { errorNumber == EINPROGRESS || errorNumber == ETIMEDOUT || errorNumber == EAGAIN }
+        var timedOut: Bool { errorNumber == ETIMEDOUT || errorNumber == EAGAIN }
     }
 
     /// One thread per concurrently connecting check (the engine runs 32 at a time by default).
