@@ -12,7 +12,8 @@ public enum HTMLReportRenderer {
         public var document: CheckDocument
         /// The status as `dot -Tsvg` drew it, or nil where Graphviz is not installed.
         public var svg: String?
-        /// Where the statuses came from: "this cycle" or the --status source.
+        /// Where the results came from, as the report's "Results" line shows it (`report` says
+        /// "one cycle run by this command" or "read from" the --status source).
         public var source: String
         public var hostName: String
         public var version: String
