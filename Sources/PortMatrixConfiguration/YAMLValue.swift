@@ -1,8 +1,9 @@
 import Foundation
 import Yams
 
-/// One node of the document and the key path that leads to it.
-public struct YAMLValue {
+/// One node of the document and the key path that leads to it. Its scalar readers
+/// (`bool()`, `int(in:)`, ...) are ``ScalarSetting``'s.
+public struct YAMLValue: ScalarSetting {
     public let node: Node
     /// Dotted key path, `nrpe.tls.mode`, `paths.fetchmail.targets[0]`.
     public let path: String
@@ -87,30 +88,6 @@ public struct YAMLValue {
         return scalar.string
     }
 
-    public func nonEmptyString() throws -> String {
-        let text = try string()
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("must not be empty") }
-        return text
-    }
-
-    public func int(in range: ClosedRange<Int>) throws -> Int {
-        let text = try string()
-        guard let value = Int(text) else { throw error("expected a whole number, found '\(text)'") }
-        guard range.contains(value) else {
-            throw error("\(value) is out of range \(range.lowerBound)-\(range.upperBound)")
-        }
-        return value
-    }
-
-    /// `true`/`false`, and YAML 1.1's `on`/`off`, `yes`/`no`: older parsers read them as booleans.
-    public func bool() throws -> Bool {
-        let text = try string()
-        guard let value = YAMLBoolean.parse(text) else {
-            throw error("expected true or false (or on/off, yes/no), found '\(text.lowercased())'")
-        }
-        return value
-    }
-
     /// One of a mode's raw values; a YAML 1.1 boolean reads as `on` or `off` where the mode has
     /// such a value (`via_proxy: on`, `starttls: off`), else it is refused like any other word.
     public func mode<Mode: RawRepresentable & CaseIterable>(on: Mode? = nil, off: Mode? = nil) throws -> Mode
@@ -124,15 +101,6 @@ public struct YAMLValue {
         let raw = try oneOf(Mode.allCases.map(\.rawValue))
         guard let mode = Mode(rawValue: raw) else { throw error("'\(raw)' is not a value here") }
         return mode
-    }
-
-    public func oneOf(_ values: [String]) throws -> String {
-        let text = try string()
-        guard values.contains(text) else {
-            let hint = suggestion(for: text, among: values).map { "; did you mean '\($0)'?" } ?? ""
-            throw error("'\(text)' is not one of \(values.joined(separator: ", "))\(hint)")
-        }
-        return text
     }
 
     /// One of `choices`' names, as the value it stands for; several names may stand for one

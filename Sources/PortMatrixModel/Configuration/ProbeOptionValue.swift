@@ -3,7 +3,7 @@ import PortMatrixConfiguration
 /// One `paths.<id>.probe` setting as written, with its place in the file. The model keeps it
 /// until the probe that runs the check reads it: a probe's own option needs no model or loader
 /// change, and a bad value is still reported at FILE:LINE:COL by `config validate`.
-public struct ProbeOptionValue: Sendable, Hashable {
+public struct ProbeOptionValue: ScalarSetting, Sendable, Hashable {
     public var key: String
     public var text: String
     public var file: String
@@ -31,32 +31,9 @@ public struct ProbeOptionValue: Sendable, Hashable {
         ConfigurationError(file: file, line: line, column: column, keyPath: keyPath, message: message)
     }
 
-    public func nonEmptyString() throws -> String {
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("must not be empty") }
-        return text
-    }
-
-    /// `true`/`false` and YAML 1.1's `on`/`off`, `yes`/`no`, as everywhere in the file.
-    public func bool() throws -> Bool {
-        guard let value = YAMLBoolean.parse(text) else {
-            throw error("expected true or false (or on/off, yes/no), found '\(text.lowercased())'")
-        }
-        return value
-    }
-
-    public func oneOf(_ values: [String]) throws -> String {
-        guard values.contains(text) else {
-            let hint = suggestion(for: text, among: values).map { "; did you mean '\($0)'?" } ?? ""
-            throw error("'\(text)' is not one of \(values.joined(separator: ", "))\(hint)")
-        }
-        return text
-    }
-
-    public func int(in range: ClosedRange<Int>) throws -> Int {
-        guard let value = Int(text) else { throw error("expected a whole number, found '\(text)'") }
-        guard range.contains(value) else { throw error("\(value) is out of range \(range.lowerBound)-\(range.upperBound)") }
-        return value
-    }
+    /// The text as written; its readers (`bool()`, `int(in:)`, ...) are ``ScalarSetting``'s,
+    /// the same as the file's.
+    public func string() -> String { text }
 
     /// Equal when the setting is: moving it to another line changes no check.
     public static func == (lhs: ProbeOptionValue, rhs: ProbeOptionValue) -> Bool {
