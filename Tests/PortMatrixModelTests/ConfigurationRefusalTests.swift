@@ -16,6 +16,9 @@ struct ConfigurationRefusalTests {
         #expect(errors("proxy: { url: \"https://proxy.example.internal:3128\" }") == [
             "site.yaml:1:15: proxy.url: 'https://proxy.example.internal:3128' is not an HTTP proxy URL; expected http://host:port",
         ])
+        #expect(errors("listeners: { unexpected: unknown }") == [
+            "site.yaml:1:26: listeners.unexpected: 'unknown' is not one of ok, warning, critical",
+        ])
         #expect(errors("source_address: mail.example.internal") == [
             "site.yaml:1:17: source_address: 'mail.example.internal' is not an IPv4 or IPv6 address",
         ])
