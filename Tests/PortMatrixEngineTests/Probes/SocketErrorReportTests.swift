@@ -82,14 +82,30 @@ import Glibc
     /// which the errno alone would also give).
     @Test func aClosedLoopbackPortIsReadFromTheErrorQueueWithItsSender() async throws {
         let port = try await UDPFixture.closedPort()
-        let socket = try DatagramSocket(bindingTo: nil, connectingTo: try SocketAddress(ipAddress: "127.0.0.1", port: port))
+        let failure = try Self.exchangeFailure(with: SocketAddress(ipAddress: "127.0.0.1", port: port))
+        #expect(failure?.reason == .refused)
+        #expect(failure?.message == "closed: 127.0.0.1 answered ICMP port unreachable")
+    }
+
+    /// The same over IPv6: the wildcard `::` bound for a v6 target, IPV6_RECVERR, an ICMPv6 report.
+    @Test(.enabled(if: Probing.hasIPv6Loopback, "no ::1 on this host"))
+    func aClosedIPv6LoopbackPortIsReadFromTheErrorQueueWithItsSender() async throws {
+        let port = try await UDPFixture.closedPort()
+        let failure = try Self.exchangeFailure(with: SocketAddress(ipAddress: "::1", port: port))
+        #expect(failure?.reason == .refused)
+        #expect(failure?.message == "closed: ::1 answered ICMPv6 port unreachable")
+    }
+
+    /// One datagram to `target` on a socket bound to the wildcard; the failure it ended with.
+    static func exchangeFailure(with target: SocketAddress) throws -> ProbeFailure? {
+        let socket = try DatagramSocket(bindingTo: nil, connectingTo: target)
         defer { socket.close() }
         do {
-            let answer = try socket.exchange([0], until: .now() + .seconds(5), port: "udp/\(port)") { _ in true }
+            let answer = try socket.exchange([0], until: .now() + .seconds(5), port: "udp/\(target.port ?? 0)") { _ in true }
             Issue.record("a closed port answered: \(answer)")
+            return nil
         } catch let failure as ProbeFailure {
-            #expect(failure.reason == .refused)
-            #expect(failure.message == "closed: 127.0.0.1 answered ICMP port unreachable")
+            return failure
         }
     }
 }
