@@ -60,24 +60,26 @@ public enum Tracer {
     public static func trace(_ request: TraceRequest, group: any EventLoopGroup) async throws -> [Trace] {
         let eventLoop = group.next()
         let deadline = NIODeadline.now() + TimeAmount(request.budget)
-        var addresses: [SocketAddress]
+        let addresses: [SocketAddress]
         do {
             addresses = try await AddressResolver.resolve(request.host, port: request.port, deadline: deadline, on: eventLoop)
         } catch let failure as ProbeFailure {
             throw TraceError(failure.message)
         }
-        var source: SocketAddress?
+        let from: SocketAddress?
         if let text = request.sourceAddress {
             guard let address = try? SocketAddress(ipAddress: text, port: 0) else {
                 throw TraceError("source address \(text) is not an IP address")
             }
-            addresses = addresses.filter { $0.isSameFamily(as: address) }
-            source = address
-            guard !addresses.isEmpty else { throw TraceError("\(request.host) has no address of the family of source \(text)") }
+            from = address
+        } else {
+            from = nil
         }
-        var seen = Set<String>()
-        let targets = addresses.filter { seen.insert($0.ipAddress ?? "").inserted }
-        let from = source
+        // The addresses a check of all families probes: each once, of the source's family.
+        let targets = AddressFanOut.select(addresses, families: .all, sourceAddress: request.sourceAddress)
+        if request.sourceAddress != nil, targets.isEmpty {
+            throw TraceError(AddressFanOut.noneMessage(request.host, families: .all, sourceAddress: request.sourceAddress))
+        }
         return try await withThrowingTaskGroup(of: (Int, Trace).self) { tasks in
             for (index, address) in targets.enumerated() {
                 tasks.addTask {
