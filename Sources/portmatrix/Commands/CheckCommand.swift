@@ -62,7 +62,9 @@ struct CheckCommand: AsyncParsableCommand {
         let engine = Wiring.engine(plan: plan, group: group, logger: Logging.Logger(label: "portmatrix.check"))
         let only = paths.isEmpty ? nil : Set(paths)
         var snapshot = await engine.runCycle(paths: only).snapshot
-        if trace {
+        // The firewall request traces its rows itself, per address; tracing here too would send
+        // every trace twice for output that does not show it.
+        if trace, format != .firewallRequest {
             snapshot = await EvidenceTracing.traced(snapshot, paths: only, settings: traceSettings, group: group)
         }
         var request: FirewallRequest?
