@@ -124,6 +124,7 @@ let package = Package(
             name: "portmatrix",
             dependencies: [
                 "PortMatrixConfiguration", "PortMatrixModel", "PortMatrixEngine", "PortMatrixReport", "PortMatrixNRPE", "PortMatrixSNMP", "PortMatrixHTTP",
+                "PortMatrixListening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortMatrixListening
 import PortMatrixModel
 import PortMatrixReport
 
@@ -77,7 +78,7 @@ extension ExportCommand {
 
         static func isLoopback(_ host: String) -> Bool {
             guard let bytes = NetworkPrefix.parseAddress(host) else { return host == "localhost" }
-            return bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+            return AllowedHost.isLoopback(bytes)
         }
     }
 }
