@@ -5,8 +5,9 @@ import Testing
 /// The Debian package (`scripts/build-deb`, what `make deb` runs) made from the binary the
 /// tests run, checked with Debian's own tools: lintian, dpkg-shlibdeps' Depends against what the
 /// binary links, and apt-get installing, upgrading and purging it in a throwaway root
-/// (Tests/Package/install-test.sh). Needs a binary with the Swift runtime linked in, as `.ci/run`
-/// builds it (`swift build --product portmatrix --static-swift-stdlib`).
+/// (Tests/Package/install-test.sh). The package needs a binary with the Swift runtime linked in
+/// (`make deb` builds one with `--static-swift-stdlib`); the suite relinks the test build's objects
+/// that way (`selfContained`) instead of compiling everything again.
 @Suite(.serialized, .enabled(if: DebianPackageTools.canRun))
 struct DebianPackageTests {
     /// One package for the suite, in a folder removed when the test process exits.
